@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every suite and ends with one line "N passed, N failed" summing them all.
+# Suites: each tests/*/ MSTest project (unit, integration, interop) and the Cerbos policy tests.
+set -uo pipefail
+config="${1:-Release}"
+cd "$(dirname "$0")/.."
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+total_passed=0; total_failed=0; total_skipped=0; broken=0
+summary=()
+
+add() { # name passed failed skipped
+    total_passed=$((total_passed + $2)); total_failed=$((total_failed + $3)); total_skipped=$((total_skipped + $4))
+    summary+=("$(printf '  %-34s %5s passed, %s failed, %s skipped' "$1" "$2" "$3" "$4")")
+}
+
+# Policy tests (cerbos compile).
+if out=$(scripts/policies-test.sh "$AUTHZ_TOOLS_DIR/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64" cerbos-policies 2>&1); then :; else broken=1; fi
+echo "$out"
+line=$(grep -E '^policy tests: ' <<<"$out" | tail -1)
+if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+    add "cerbos-policies" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
+else
+    add "cerbos-policies" 0 1 0
+fi
+
+for proj in tests/*/*.csproj; do
+    name=$(basename "$proj" .csproj)
+    [[ $name == AuthzService.Testing ]] && continue
+    # A project with no test classes yet is not a suite.
+    grep -rqs --include='*.cs' -E '\[TestClass\]' "$(dirname "$proj")" || continue
+    log="$logdir/$name.log"
+    echo "::: $name"
+    dotnet test "$proj" -c "$config" --no-build --nologo --logger "console;verbosity=normal" >"$log" 2>&1
+    rc=$?
+    grep -E '^\s+(Failed|Skipped) |Error Message|^\s+at |Passed!|Failed!|error' "$log" | head -200
+    res=$(grep -E '(Passed|Failed)!\s+-' "$log" | tail -1)
+    if [[ $res =~ Failed:\ +([0-9]+),\ Passed:\ +([0-9]+),\ Skipped:\ +([0-9]+) ]]; then
+        add "$name" "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}" "${BASH_REMATCH[3]}"
+        [[ $rc -ne 0 && ${BASH_REMATCH[1]} -eq 0 ]] && { tail -50 "$log"; add "$name (host crash)" 0 1 0; }
+    else
+        tail -80 "$log"
+        add "$name (did not run)" 0 1 0
+    fi
+done
+
+echo
+echo "Suites:"
+printf '%s\n' "${summary[@]}"
+echo
+if [[ $broken -ne 0 && $total_failed -eq 0 ]]; then total_failed=1; fi
+echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
+[[ $total_failed -eq 0 ]]
