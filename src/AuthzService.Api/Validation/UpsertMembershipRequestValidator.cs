@@ -1,0 +1,28 @@
+using AuthzService.Contracts.V1;
+using FluentValidation;
+
+namespace AuthzService.Api.Validation;
+
+internal sealed class UpsertMembershipRequestValidator : AbstractValidator<UpsertMembershipRequest>
+{
+    /// <summary>Attribute keys AuthzService sets itself; a membership may not shadow them.</summary>
+    public static readonly IReadOnlySet<string> ReservedAttributeKeys =
+        new HashSet<string>(StringComparer.Ordinal) { "tenant_id", "team_id", "tenant_tier", "tenant_status", "context" };
+
+    public UpsertMembershipRequestValidator()
+    {
+        RuleFor(x => x.Membership).NotNull().WithMessage("is required").OverridePropertyName("membership");
+        When(x => x.Membership is not null, () =>
+        {
+            RuleFor(x => x.Membership.TenantId).ValidId().OverridePropertyName("membership.tenant_id");
+            RuleFor(x => x.Membership.PrincipalId).ValidId().OverridePropertyName("membership.principal_id");
+            RuleFor(x => x.Membership.TeamId).OptionalId().OverridePropertyName("membership.team_id");
+            RuleFor(x => x.Membership.Roles).IdList(0, RequestLimits.MaxRoles).OverridePropertyName("membership.roles");
+            RuleFor(x => x.Membership.Attr).BoundedAttributes().OverridePropertyName("membership.attr");
+            RuleFor(x => x.Membership.Attr.Keys)
+                .Must(keys => !keys.Any(ReservedAttributeKeys.Contains))
+                .WithMessage("must not use reserved keys (tenant_id, team_id, tenant_tier, tenant_status, context)")
+                .OverridePropertyName("membership.attr");
+        });
+    }
+}

@@ -1,0 +1,13 @@
+namespace AuthzService.Core.Decisions;
+
+/// <summary>A query-plan request: which resources of one kind may the principal act on.</summary>
+public sealed record PdpPlanRequest(
+    string RequestId,
+    PdpPrincipal Principal,
+    string Kind,
+    IReadOnlyDictionary<string, object?> Attributes,
+    string PolicyVersion,
+    string Scope,
+    IReadOnlyList<string> Actions,
+    bool IncludeMeta,
+    string? AuxJwt = null);
