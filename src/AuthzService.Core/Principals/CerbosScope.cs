@@ -13,7 +13,7 @@ public static partial class CerbosScope
     public static bool IsValid(string? scope) =>
         scope is not null && scope.Length <= MaxLength && ScopePattern().IsMatch(scope);
 
-    // Same pattern as the tenants.cerbos_scope CHECK constraint.
-    [GeneratedRegex(@"^([A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*)?$", RegexOptions.CultureInvariant)]
+    // Same pattern as the tenants.cerbos_scope CHECK constraint; \z because .NET's $ also matches before a final newline.
+    [GeneratedRegex(@"^([A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex ScopePattern();
 }
