@@ -1,0 +1,8 @@
+namespace AuthzService.Core.Directory;
+
+/// <summary>Whether a tenant may be authorized at all. Stored as 'active' / 'suspended'.</summary>
+public enum TenantStatus
+{
+    Active = 0,
+    Suspended = 1,
+}

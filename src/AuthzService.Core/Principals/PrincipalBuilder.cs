@@ -1,0 +1,107 @@
+using AuthzService.Core.Directory;
+
+namespace AuthzService.Core.Principals;
+
+/// <summary>
+/// Builds the tenant-scoped principal Cerbos sees. Pure: the snapshot is the only input besides the request.
+/// </summary>
+/// <remarks>
+/// Rules (each has a unit test):
+/// <list type="bullet">
+/// <item>unknown tenant → <see cref="PrincipalBuildOutcome.TenantUnknown"/>; suspended → <see cref="PrincipalBuildOutcome.TenantSuspended"/>;</item>
+/// <item>roles = tenant-wide roles ∪ roles of the requested team in the same tenant, sorted and distinct;
+///   a membership that is not exactly for this tenant/principal/team is ignored (defence in depth against a faulty store);</item>
+/// <item>no roles at all → ["non_member"];</item>
+/// <item>attributes = tenant-wide membership attributes, overridden by the team's, then the reserved keys
+///   (tenant_id, team_id when a team is given, tenant_tier, tenant_status, context) which always win;</item>
+/// <item>context = the request's principal context, only ever under "context";</item>
+/// <item>scope = the tenant's cerbos_scope when it is a valid Cerbos scope, else "" (base policies).
+///   The team is deliberately not part of the scope: team ids are free text and cannot be made into
+///   scope segments without an ambiguous escaping rule.</item>
+/// </list>
+/// </remarks>
+public static class PrincipalBuilder
+{
+    public static PrincipalBuildResult Build(PrincipalRequest request, PrincipalSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(snapshot);
+
+        var tenant = snapshot.Tenant;
+        if (tenant is null || !string.Equals(tenant.Id, request.TenantId, StringComparison.Ordinal))
+        {
+            return PrincipalBuildResult.TenantUnknown;
+        }
+
+        if (tenant.Status != TenantStatus.Active)
+        {
+            return PrincipalBuildResult.TenantSuspended;
+        }
+
+        var teamId = string.IsNullOrEmpty(request.TeamId) ? null : request.TeamId;
+        var tenantWide = Belongs(snapshot.TenantWide, request, Membership.TenantWide);
+        var team = teamId is null ? null : Belongs(snapshot.Team, request, teamId);
+
+        var roles = new SortedSet<string>(StringComparer.Ordinal);
+        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var membership in new[] { tenantWide, team })
+        {
+            if (membership is null)
+            {
+                continue;
+            }
+
+            foreach (var role in membership.Roles)
+            {
+                if (!string.IsNullOrEmpty(role))
+                {
+                    roles.Add(role);
+                }
+            }
+
+            foreach (var (key, value) in membership.Attributes)
+            {
+                if (!PrincipalAttributeKeys.Reserved.Contains(key))
+                {
+                    attributes[key] = value;
+                }
+            }
+        }
+
+        if (roles.Count == 0)
+        {
+            roles.Add(PrincipalAttributeKeys.NonMemberRole);
+        }
+
+        attributes[PrincipalAttributeKeys.TenantId] = tenant.Id;
+        if (teamId is not null)
+        {
+            attributes[PrincipalAttributeKeys.TeamId] = teamId;
+        }
+
+        attributes[PrincipalAttributeKeys.TenantTier] = tenant.Tier;
+        attributes[PrincipalAttributeKeys.TenantStatus] = "active";
+        attributes[PrincipalAttributeKeys.Context] =
+            new Dictionary<string, object?>(request.Context ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
+
+        var principal = new BuiltPrincipal(
+            request.PrincipalId,
+            tenant.Id,
+            teamId,
+            [.. roles],
+            attributes,
+            CerbosScope.IsValid(tenant.CerbosScope) ? tenant.CerbosScope : string.Empty,
+            snapshot.TenantVersion,
+            snapshot.PrincipalVersion,
+            snapshot.PolicyEpoch);
+        return new PrincipalBuildResult(PrincipalBuildOutcome.Built, principal);
+    }
+
+    private static Membership? Belongs(Membership? membership, PrincipalRequest request, string teamId) =>
+        membership is not null
+        && string.Equals(membership.TenantId, request.TenantId, StringComparison.Ordinal)
+        && string.Equals(membership.PrincipalId, request.PrincipalId, StringComparison.Ordinal)
+        && string.Equals(membership.TeamId, teamId, StringComparison.Ordinal)
+            ? membership
+            : null;
+}
