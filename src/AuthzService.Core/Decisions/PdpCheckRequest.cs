@@ -6,4 +6,8 @@ public sealed record PdpCheckRequest(
     PdpPrincipal Principal,
     IReadOnlyList<PdpResource> Resources,
     bool IncludeMeta,
-    string? AuxJwt = null);
+    string? AuxJwt = null)
+{
+    /// <summary>Version stamps of the principal, for caching decorators; null means "do not cache".</summary>
+    public DecisionStamp? Stamp { get; init; }
+}

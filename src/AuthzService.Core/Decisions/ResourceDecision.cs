@@ -9,6 +9,12 @@ public sealed record ResourceDecision(
     IReadOnlyList<string> EffectiveDerivedRoles,
     IReadOnlyList<ValidationIssue> ValidationErrors)
 {
+    /// <summary>Cerbos, or the cache level that answered.</summary>
+    public DecisionSource Source { get; init; } = DecisionSource.Cerbos;
+
+    /// <summary>The PDP call that computed this decision (an earlier one when served from cache).</summary>
+    public string CallId { get; init; } = string.Empty;
+
     /// <summary>True when every requested action has an answer, so the decision may be cached.</summary>
     public bool IsCompleteFor(IReadOnlyList<string> actions) => actions.All(Actions.ContainsKey);
 }

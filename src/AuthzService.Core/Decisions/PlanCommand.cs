@@ -1,0 +1,13 @@
+using AuthzService.Core.Principals;
+
+namespace AuthzService.Core.Decisions;
+
+public sealed record PlanCommand(
+    string RequestId,
+    PrincipalRequest Principal,
+    string Kind,
+    IReadOnlyDictionary<string, object?> Attributes,
+    string PolicyVersion,
+    IReadOnlyList<string> Actions,
+    bool IncludeMeta,
+    string? AuxJwt);
