@@ -1,0 +1,53 @@
+using AuthzService.Api.Validation;
+using AuthzService.Contracts.V1;
+using AuthzService.Core.Caching;
+using AuthzService.Core.Directory;
+using AuthzService.Grpc.Server;
+using FluentValidation;
+
+namespace AuthzService.Api.Services;
+
+/// <summary>
+/// <c>authz.v1.CacheService</c>: invalidation bumps version stamps in PostgreSQL, so every replica's
+/// cache keys change at once (no key scans) and the change is broadcast by NOTIFY.
+/// </summary>
+internal sealed class CacheGrpcService(IDirectoryWriter directory, IValidator<InvalidateRequest> validator) : IGrpcService<CacheGrpcService>
+{
+    public const string ServiceName = "authz.v1.CacheService";
+
+    public static void BindService(GrpcServiceBinder<CacheGrpcService> binder)
+    {
+        ArgumentNullException.ThrowIfNull(binder);
+        binder.AddUnaryMethod<InvalidateRequest, InvalidateResponse>(ServiceName, "Invalidate", InvalidateRequest.Parser, (s, r, c) => s.InvalidateAsync(r, c));
+    }
+
+    public async Task<InvalidateResponse> InvalidateAsync(InvalidateRequest request, ServerCallContext context)
+    {
+        validator.ThrowIfInvalid(request);
+        var ct = context.CancellationToken;
+        switch (request.ScopeCase)
+        {
+            case InvalidateRequest.ScopeOneofCase.Principal:
+            {
+                var p = request.Principal;
+                var version = await directory.BumpPrincipalAsync(p.TenantId, p.PrincipalId, ct);
+                return Response(version, new ConsistencyToken(p.TenantId, p.PrincipalId, 0, version, 0));
+            }
+
+            case InvalidateRequest.ScopeOneofCase.Tenant:
+            {
+                var version = await directory.BumpTenantAsync(request.Tenant.TenantId, ct);
+                return Response(version, new ConsistencyToken(request.Tenant.TenantId, string.Empty, version, 0, 0));
+            }
+
+            default:
+            {
+                var epoch = await directory.BumpPolicyEpochAsync("invalidate", ct);
+                return Response(epoch, new ConsistencyToken(string.Empty, string.Empty, 0, 0, epoch));
+            }
+        }
+    }
+
+    private static InvalidateResponse Response(long version, ConsistencyToken token) =>
+        new() { GenerationsBumped = 1, NewVersion = version, ConsistencyToken = token.Encode() };
+}
