@@ -10,6 +10,10 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyCollection<LogEntry> Entries => _entries;
 
+    /// <summary>Entries of our gRPC layer with the given event id (other categories reuse small ids).</summary>
+    public IReadOnlyList<LogEntry> Grpc(int eventId) =>
+        _entries.Where(e => e.Category == "AuthzService.Grpc.Server" && e.EventId.Id == eventId).ToList();
+
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
 
     public void Dispose()
