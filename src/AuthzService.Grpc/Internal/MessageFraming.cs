@@ -41,6 +41,18 @@ internal static class MessageFraming
     public static async ValueTask<byte[]?> ReadMessageAsync(
         Stream stream, int maxMessageSize, string? encoding, CancellationToken cancellationToken)
     {
+        var message = await ReadFramedMessageAsync(stream, maxMessageSize, encoding, cancellationToken).ConfigureAwait(false);
+        return message?.Payload;
+    }
+
+    /// <summary>
+    /// As <see cref="ReadMessageAsync"/>, and also reports whether the message arrived compressed
+    /// (the interop CompressedRequest feature needs the flag, not just the bytes).
+    /// </summary>
+    public static async ValueTask<FramedMessage?> ReadFramedMessageAsync(
+        Stream stream, int maxMessageSize, string? encoding, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         var header = new byte[GrpcProtocolConstants.HeaderSize];
         var read = await ReadAtLeastAsync(stream, header, cancellationToken).ConfigureAwait(false);
         if (read == 0)
@@ -67,15 +79,12 @@ internal static class MessageFraming
                 $"Received message larger than max ({length} vs. {maxMessageSize})"));
         }
 
-        var payload = new byte[length];
-        if (length > 0 && await ReadAtLeastAsync(stream, payload, cancellationToken).ConfigureAwait(false) < length)
-        {
-            throw new RpcException(new Status(StatusCode.Internal, "Incomplete message: the stream ended inside a message."));
-        }
+        var payload = await ReadPayloadAsync(stream, (int)length, cancellationToken).ConfigureAwait(false)
+            ?? throw new RpcException(new Status(StatusCode.Internal, "Incomplete message: the stream ended inside a message."));
 
         if (flag == 0)
         {
-            return payload;
+            return new FramedMessage(payload, Compressed: false);
         }
 
         if (encoding is null || encoding == GrpcProtocolConstants.IdentityEncoding)
@@ -90,7 +99,7 @@ internal static class MessageFraming
             throw new RpcException(new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding '{encoding}'."));
         }
 
-        return Gunzip(payload, maxMessageSize);
+        return new FramedMessage(Gunzip(payload, maxMessageSize), Compressed: true);
     }
 
     public static byte[] Gzip(ReadOnlySpan<byte> payload)
@@ -131,6 +140,37 @@ internal static class MessageFraming
         {
             throw new RpcException(new Status(StatusCode.Internal, "Failed to decompress message."), ex);
         }
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="length"/> bytes, or null if the stream ends first. Large payloads
+    /// grow with the bytes that actually arrive, so a peer that declares 4 MiB and sends 5 bytes costs 5 bytes.
+    /// </summary>
+    private static async ValueTask<byte[]?> ReadPayloadAsync(Stream stream, int length, CancellationToken cancellationToken)
+    {
+        const int EagerLimit = 64 * 1024;
+        if (length <= EagerLimit)
+        {
+            var small = new byte[length];
+            return await ReadAtLeastAsync(stream, small, cancellationToken).ConfigureAwait(false) < length ? null : small;
+        }
+
+        using var buffer = new MemoryStream(EagerLimit);
+        var chunk = new byte[EagerLimit];
+        var remaining = length;
+        while (remaining > 0)
+        {
+            var n = await stream.ReadAsync(chunk.AsMemory(0, Math.Min(chunk.Length, remaining)), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, n);
+            remaining -= n;
+        }
+
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     private static async ValueTask<int> ReadAtLeastAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)

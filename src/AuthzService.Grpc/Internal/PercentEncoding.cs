@@ -63,7 +63,10 @@ internal static class PercentEncoding
                 }
                 else
                 {
-                    bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
+                    // Take a surrogate pair as one character, or it would decode to two U+FFFD.
+                    var width = char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]) ? 2 : 1;
+                    bytes.AddRange(Encoding.UTF8.GetBytes(value.Substring(i, width)));
+                    i += width - 1;
                 }
             }
         }
