@@ -21,7 +21,8 @@ internal sealed record InvalidationMessage(string Kind, string? TenantId, string
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
-                || !root.TryGetProperty("version", out var version) || !version.TryGetInt64(out var number))
+                || !root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number
+                || !version.TryGetInt64(out var number))
             {
                 return null;
             }
