@@ -165,8 +165,13 @@ public abstract class DirectoryContractTests
         var tenant = await CreateTenantAsync();
         var attributes = new Dictionary<string, object?>
         {
-            ["dept"] = "sales", ["level"] = 3L, ["ratio"] = 0.5, ["active"] = true, ["none"] = null,
-            ["tags"] = new List<object?> { "a", 1L }, ["nested"] = new Dictionary<string, object?> { ["k"] = "v" },
+            ["dept"] = "sales",
+            ["level"] = 3L,
+            ["ratio"] = 0.5,
+            ["active"] = true,
+            ["none"] = null,
+            ["tags"] = new List<object?> { "a", 1L },
+            ["nested"] = new Dictionary<string, object?> { ["k"] = "v" },
         };
         await AddAsync(tenant, "alice", "", ["viewer"], attributes);
 
