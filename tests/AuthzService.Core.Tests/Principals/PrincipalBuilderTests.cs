@@ -197,8 +197,11 @@ public sealed class PrincipalBuilderTests
     {
         var forged = new Dictionary<string, object?>
         {
-            ["tenant_id"] = "evil", ["team_id"] = "evil", ["tenant_tier"] = "platinum",
-            ["tenant_status"] = "active!", ["context"] = "forged",
+            ["tenant_id"] = "evil",
+            ["team_id"] = "evil",
+            ["tenant_tier"] = "platinum",
+            ["tenant_status"] = "active!",
+            ["context"] = "forged",
         };
         var snapshot = new PrincipalSnapshot(Tenant(), Member("", ["viewer"], attributes: forged), null, 1, 1, 1);
 
