@@ -52,7 +52,7 @@ public sealed class HealthStatusRegistryTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new HealthStatusRegistry().SetStatus("svc", ServingStatus.ServiceUnknown));
     }
 
-    private static List<ServingStatus> Drain(HealthStatusRegistry.Watcher watcher)
+    private static List<ServingStatus> Drain(AuthzService.Grpc.Health.Internal.HealthWatcher watcher)
     {
         var seen = new List<ServingStatus>();
         while (watcher.Changes.Reader.TryRead(out var s))
