@@ -1,5 +1,4 @@
-using System.Threading.Channels;
-using Grpc.Health.V1;
+using AuthzService.Grpc.Health.Internal;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace AuthzService.Grpc.Health;
@@ -16,7 +15,7 @@ public sealed class HealthStatusRegistry
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ServingStatus> _statuses = new(StringComparer.Ordinal) { [Server] = ServingStatus.Serving };
-    private readonly List<Watcher> _watchers = [];
+    private readonly List<HealthWatcher> _watchers = [];
 
     public bool IsShuttingDown { get; private set; }
 
@@ -91,11 +90,11 @@ public sealed class HealthStatusRegistry
     }
 
     /// <summary>A stream of statuses for one name: the current one first, then each change.</summary>
-    internal Watcher Watch(string service)
+    internal HealthWatcher Watch(string service)
     {
         lock (_lock)
         {
-            var watcher = new Watcher(this, service);
+            var watcher = new HealthWatcher(this, service);
             watcher.Changes.Writer.TryWrite(_statuses.TryGetValue(service, out var current) ? current : ServingStatus.ServiceUnknown);
             if (IsShuttingDown)
             {
@@ -121,29 +120,11 @@ public sealed class HealthStatusRegistry
         }
     }
 
-    private void Remove(Watcher watcher)
+    internal void Remove(HealthWatcher watcher)
     {
         lock (_lock)
         {
             _watchers.Remove(watcher);
         }
-    }
-
-    internal sealed class Watcher : IDisposable
-    {
-        private readonly HealthStatusRegistry _owner;
-
-        public Watcher(HealthStatusRegistry owner, string service)
-        {
-            _owner = owner;
-            Service = service;
-        }
-
-        public string Service { get; }
-
-        public Channel<ServingStatus> Changes { get; } = Channel.CreateUnbounded<ServingStatus>(
-            new UnboundedChannelOptions { SingleReader = true });
-
-        public void Dispose() => _owner.Remove(this);
     }
 }

@@ -71,7 +71,16 @@ public sealed class TestServer : IAsyncDisposable
         app.MapGrpcService<InteropTestService>();
         app.MapGrpcService<FunctionalTestService>();
         app.MapGrpcHealthService();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            certificate?.Dispose();
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new TestServer(app, certificate, new Uri(address));
