@@ -159,4 +159,50 @@ public sealed class RetryTests
         Assert.IsNotNull(response);
         Assert.AreEqual(3, attempts);
     }
+
+    [TestMethod]
+    public async Task CallUnaryAsync_RefusedStreamWithoutRetryPolicy_RetriesTransparently()
+    {
+        // Arrange: a refused stream never reached the application, so it is retried whatever the policy.
+        var attempts = 0;
+        await using var server = await HandBuiltServer.StartAsync(async ctx =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                ctx.Features.Get<IHttpResetFeature>()!.Reset(RefusedStream);
+                return;
+            }
+
+            await GrpcWire.WriteOkAsync(ctx, new Empty());
+        });
+        using var channel = GrpcChannel.ForAddress(server.Address);
+
+        // Act
+        var response = await channel.CallUnaryAsync(Method, new Empty(), Empty.Parser);
+
+        // Assert
+        Assert.IsNotNull(response);
+        Assert.AreEqual(2, attempts);
+    }
+
+    [TestMethod]
+    public async Task CallUnaryAsync_ServerAlwaysRefusesStream_ThrowsUnavailableAfterBoundedAttempts()
+    {
+        // Arrange
+        var attempts = 0;
+        await using var server = await HandBuiltServer.StartAsync(ctx =>
+        {
+            Interlocked.Increment(ref attempts);
+            ctx.Features.Get<IHttpResetFeature>()!.Reset(RefusedStream);
+            return Task.CompletedTask;
+        });
+        using var channel = GrpcChannel.ForAddress(server.Address);
+
+        // Act
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => channel.CallUnaryAsync(Method, new Empty(), Empty.Parser));
+
+        // Assert
+        Assert.AreEqual(StatusCode.Unavailable, ex.StatusCode);
+        Assert.IsLessThan(50, attempts);
+    }
 }
