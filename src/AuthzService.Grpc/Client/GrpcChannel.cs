@@ -50,6 +50,11 @@ public sealed class GrpcChannel : IDisposable
         {
             errors.Add($"Address '{address}' must not have a path or query.");
         }
+        else if (address.Scheme == Uri.UriSchemeHttp && HasTlsSettings(options))
+        {
+            // Fail closed: certificates on a plaintext address mean someone expected TLS they would not get.
+            errors.Add($"Address '{address}' is plaintext http:// but TLS settings (CA or client certificate) are given; use https://.");
+        }
 
         errors.AddRange(options.Validate());
         if (errors.Count > 0)
@@ -205,6 +210,10 @@ public sealed class GrpcChannel : IDisposable
         outcome.Status.StatusCode == StatusCode.Unavailable
         && !outcome.MessageReceived
         && outcome.RetryPushback != Timeout.InfiniteTimeSpan;
+
+    private static bool HasTlsSettings(GrpcChannelOptions options) =>
+        options.TrustedCaCertificates is { Count: > 0 } || options.TrustedCaProvider is not null
+        || options.ClientCertificate is not null || options.ClientCertificateProvider is not null;
 
     private static DateTime? NormalizeDeadline(DateTime? deadline) => deadline switch
     {
