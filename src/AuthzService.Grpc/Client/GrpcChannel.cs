@@ -14,6 +14,9 @@ namespace AuthzService.Grpc.Client;
 /// </summary>
 public sealed class GrpcChannel : IDisposable
 {
+    // Bounds transparent retries of refused streams, so a server that refuses everything cannot loop us.
+    private const int MaxTransparentRetries = 5;
+
     private readonly HttpMessageInvoker _invoker;
     private readonly GrpcChannelOptions _options;
     private readonly ILogger _logger;
@@ -46,6 +49,11 @@ public sealed class GrpcChannel : IDisposable
         else if (address.AbsolutePath != "/" || address.Query.Length > 0)
         {
             errors.Add($"Address '{address}' must not have a path or query.");
+        }
+        else if (address.Scheme == Uri.UriSchemeHttp && HasTlsSettings(options))
+        {
+            // Fail closed: certificates on a plaintext address mean someone expected TLS they would not get.
+            errors.Add($"Address '{address}' is plaintext http:// but TLS settings (CA or client certificate) are given; use https://.");
         }
 
         errors.AddRange(options.Validate());
@@ -146,16 +154,31 @@ public sealed class GrpcChannel : IDisposable
         var attempt = new UnaryAttempt(_invoker, _logger, uri, method, _options.MaxReceiveMessageSize);
         var policy = _options.RetryPolicy;
         var maxAttempts = policy?.MaxAttempts ?? 1;
+        var policyAttempts = 0;
+        var transparentRetries = 0;
         for (var n = 1; ; n++)
         {
             GrpcClientLog.StartingCall(_logger, method, Address, n);
             var outcome = await attempt.RunAsync(framed, options, deadline, callCts.Token).ConfigureAwait(false);
-            if (policy is null || n >= maxAttempts || !IsRetryable(outcome))
+            TimeSpan delay;
+            if (outcome.StreamRefused && transparentRetries < MaxTransparentRetries)
             {
-                return outcome;
+                // gRFC A6 transparent retry: the server refused the stream before its application saw it.
+                // This happens when calls race a new connection's SETTINGS (its stream limit is not yet known).
+                transparentRetries++;
+                delay = TimeSpan.Zero;
+            }
+            else
+            {
+                policyAttempts++;
+                if (policy is null || policyAttempts >= maxAttempts || !IsRetryable(outcome))
+                {
+                    return outcome;
+                }
+
+                delay = outcome.RetryPushback ?? RetryBackoff.Delay(policy, policyAttempts);
             }
 
-            var delay = outcome.RetryPushback ?? RetryBackoff.Delay(policy, n);
             if (deadline is { } dl && DateTime.UtcNow + delay >= dl)
             {
                 GrpcClientLog.RetrySkippedForDeadline(_logger, method);
@@ -163,6 +186,11 @@ public sealed class GrpcChannel : IDisposable
             }
 
             GrpcClientLog.RetryingCall(_logger, method, outcome.Status.StatusCode, (long)delay.TotalMilliseconds, n + 1, maxAttempts);
+            if (delay == TimeSpan.Zero)
+            {
+                continue;
+            }
+
             try
             {
                 await Task.Delay(delay, callCts.Token).ConfigureAwait(false);
@@ -182,6 +210,10 @@ public sealed class GrpcChannel : IDisposable
         outcome.Status.StatusCode == StatusCode.Unavailable
         && !outcome.MessageReceived
         && outcome.RetryPushback != Timeout.InfiniteTimeSpan;
+
+    private static bool HasTlsSettings(GrpcChannelOptions options) =>
+        options.TrustedCaCertificates is { Count: > 0 } || options.TrustedCaProvider is not null
+        || options.ClientCertificate is not null || options.ClientCertificateProvider is not null;
 
     private static DateTime? NormalizeDeadline(DateTime? deadline) => deadline switch
     {

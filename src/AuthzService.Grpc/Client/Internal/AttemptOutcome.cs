@@ -17,8 +17,11 @@ internal sealed class AttemptOutcome
     /// <summary>A response message arrived: the call is committed and must not be retried.</summary>
     public bool MessageReceived { get; init; }
 
-    /// <summary>Transport or stream failure behind an UNAVAILABLE status; retryable.</summary>
-    public bool TransportFailure { get; init; }
+    /// <summary>
+    /// The server refused the stream (HTTP/2 REFUSED_STREAM): it never reached the application, so a
+    /// retry is safe whatever the retry policy says.
+    /// </summary>
+    public bool StreamRefused { get; init; }
 
     /// <summary>From <c>grpc-retry-pushback-ms</c>; infinite forbids a retry.</summary>
     public TimeSpan? RetryPushback { get; init; }

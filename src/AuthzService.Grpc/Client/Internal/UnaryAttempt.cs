@@ -13,6 +13,7 @@ namespace AuthzService.Grpc.Client.Internal;
 internal sealed class UnaryAttempt
 {
     public const string UserAgent = "authz-service-grpc/1.0";
+    private const long RefusedStream = 0x7;
 
     private static readonly MediaTypeHeaderValue s_grpcContentType = new(GrpcProtocolConstants.ContentType);
 
@@ -137,7 +138,7 @@ internal sealed class UnaryAttempt
             {
                 Status = new Status(StatusCode.Unavailable, TransportDetail(ex)),
                 MessageReceived = messageReceived,
-                TransportFailure = true,
+                StreamRefused = !messageReceived && ResetCode(ex) == RefusedStream,
                 Exception = ex,
             };
         }
@@ -181,9 +182,20 @@ internal sealed class UnaryAttempt
     }
 
     private static string TransportDetail(Exception ex) =>
-        ex.InnerException is HttpProtocolException protocol
-            ? $"The HTTP/2 stream was reset (error code {protocol.ErrorCode})."
-            : ex is HttpProtocolException direct
-                ? $"The HTTP/2 stream was reset (error code {direct.ErrorCode})."
-                : $"The connection failed: {ex.Message}";
+        ResetCode(ex) is { } code
+            ? $"The HTTP/2 stream was reset (error code {code})."
+            : $"The connection failed: {ex.Message}";
+
+    private static long? ResetCode(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is HttpProtocolException protocol)
+            {
+                return protocol.ErrorCode;
+            }
+        }
+
+        return null;
+    }
 }
