@@ -1,3 +1,9 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-await app.RunAsync();
+using AuthzService.Api;
+
+// `AuthzService.Api migrate` applies pending migrations and exits (the Helm pre-upgrade hook runs it).
+if (args is ["migrate", ..])
+{
+    return await MigrateCommand.RunAsync(args[1..]);
+}
+
+return await StartupErrorReporter.RunAsync(AuthzHost.Build(args));

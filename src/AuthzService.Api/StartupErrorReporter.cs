@@ -15,7 +15,8 @@ internal static class StartupErrorReporter
         try
         {
             await app.RunAsync();
-            return 0;
+            // A hosted service (e.g. the migration gate) may have stopped us with a non-zero code.
+            return Environment.ExitCode;
         }
         catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {

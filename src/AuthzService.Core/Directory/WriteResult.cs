@@ -6,4 +6,5 @@ namespace AuthzService.Core.Directory;
 /// The principal version (membership writes) or tenant version (tenant writes) after the write;
 /// a consistency token: a decision built at this version or later reflects the write.
 /// </param>
-public sealed record WriteResult(bool Changed, long Version);
+/// <param name="Created">True when an upsert inserted a new row (false for updates and deletes).</param>
+public sealed record WriteResult(bool Changed, long Version, bool Created = false);

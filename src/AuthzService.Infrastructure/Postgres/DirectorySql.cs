@@ -30,12 +30,12 @@ internal static class DirectorySql
                 status = EXCLUDED.status, tier = EXCLUDED.tier, updated_at = now()
             WHERE (tenants.display_name, tenants.cerbos_scope, tenants.status, tenants.tier)
                 IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.cerbos_scope, EXCLUDED.status, EXCLUDED.tier)
-        RETURNING true;
+        RETURNING (xmax = 0);
         SELECT COALESCE((SELECT version FROM tenant_versions WHERE tenant_id = @Id), 0);
         """;
 
     public const string DeleteTenant = """
-        DELETE FROM tenants WHERE id = @Id RETURNING true;
+        DELETE FROM tenants WHERE id = @Id RETURNING false;
         SELECT COALESCE((SELECT version FROM tenant_versions WHERE tenant_id = @Id), 0);
         """;
 
@@ -49,14 +49,14 @@ internal static class DirectorySql
         ON CONFLICT (tenant_id, principal_id, team_id) DO UPDATE
             SET roles = EXCLUDED.roles, attr = EXCLUDED.attr, updated_at = now()
             WHERE (memberships.roles, memberships.attr) IS DISTINCT FROM (EXCLUDED.roles, EXCLUDED.attr)
-        RETURNING true;
+        RETURNING (xmax = 0);
         SELECT COALESCE((SELECT version FROM principal_versions
                          WHERE tenant_id = @TenantId AND principal_id = @PrincipalId), 0);
         """;
 
     public const string DeleteMembership = """
         DELETE FROM memberships WHERE tenant_id = @TenantId AND principal_id = @PrincipalId AND team_id = @TeamId
-        RETURNING true;
+        RETURNING false;
         SELECT COALESCE((SELECT version FROM principal_versions
                          WHERE tenant_id = @TenantId AND principal_id = @PrincipalId), 0);
         """;
@@ -64,14 +64,26 @@ internal static class DirectorySql
     // Keyset paging on the primary key: stable under concurrent writes, no OFFSET scans.
     public const string ListMembershipsFirst = """
         SELECT tenant_id AS TenantId, principal_id AS PrincipalId, team_id AS TeamId, roles AS Roles, attr::text AS Attr
-        FROM memberships WHERE tenant_id = @TenantId
+        FROM memberships WHERE tenant_id = @TenantId AND (@PrincipalId::text IS NULL OR principal_id = @PrincipalId)
         ORDER BY principal_id, team_id LIMIT @Limit
         """;
 
     public const string ListMembershipsAfter = """
         SELECT tenant_id AS TenantId, principal_id AS PrincipalId, team_id AS TeamId, roles AS Roles, attr::text AS Attr
-        FROM memberships WHERE tenant_id = @TenantId AND (principal_id, team_id) > (@AfterPrincipal, @AfterTeam)
+        FROM memberships WHERE tenant_id = @TenantId AND (@PrincipalId::text IS NULL OR principal_id = @PrincipalId)
+          AND (principal_id, team_id) > (@AfterPrincipal, @AfterTeam)
         ORDER BY principal_id, team_id LIMIT @Limit
+        """;
+
+    public const string GetTenant = """
+        SELECT id AS Id, display_name AS DisplayName, cerbos_scope AS CerbosScope, status AS Status, tier AS Tier
+        FROM tenants WHERE id = @Id
+        """;
+
+    public const string ListTenants = """
+        SELECT id AS Id, display_name AS DisplayName, cerbos_scope AS CerbosScope, status AS Status, tier AS Tier
+        FROM tenants WHERE @After::text IS NULL OR id > @After
+        ORDER BY id LIMIT @Limit
         """;
 
     public const string BumpPrincipal = "SELECT authz_bump_principal(@TenantId, @PrincipalId)";

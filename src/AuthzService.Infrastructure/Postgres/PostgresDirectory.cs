@@ -101,9 +101,14 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
     }
 
     public async Task<MembershipPage> ListMembershipsAsync(
-        string tenantId, int pageSize, string? pageToken, CancellationToken cancellationToken)
+        string tenantId, string? principalId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
         RequireId(tenantId, "tenant_id");
+        if (principalId is not null)
+        {
+            RequireId(principalId, "principal_id");
+        }
+
         if (pageSize is < 0 or > DirectoryLimits.MaxPageSize)
         {
             throw new DirectoryException(DirectoryErrorCode.InvalidArgument, $"page_size must be between 0 and {DirectoryLimits.MaxPageSize}.");
@@ -115,13 +120,13 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
         if (string.IsNullOrEmpty(pageToken))
         {
             sql = DirectorySql.ListMembershipsFirst;
-            parameters = new { TenantId = tenantId, Limit = size + 1 };
+            parameters = new { TenantId = tenantId, PrincipalId = principalId, Limit = size + 1 };
         }
         else
         {
             var (afterPrincipal, afterTeam) = MembershipPageToken.Decode(pageToken, tenantId);
             sql = DirectorySql.ListMembershipsAfter;
-            parameters = new { TenantId = tenantId, AfterPrincipal = afterPrincipal, AfterTeam = afterTeam, Limit = size + 1 };
+            parameters = new { TenantId = tenantId, PrincipalId = principalId, AfterPrincipal = afterPrincipal, AfterTeam = afterTeam, Limit = size + 1 };
         }
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -136,6 +141,33 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
             ? MembershipPageToken.Encode(tenantId, items[^1].PrincipalId, items[^1].TeamId)
             : null;
         return new MembershipPage(items, next);
+    }
+
+    public async Task<TenantInfo?> GetTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        RequireId(tenantId, "tenant_id");
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(
+            new CommandDefinition(DirectorySql.GetTenant, new { Id = tenantId }, cancellationToken: cancellationToken));
+        return row is null ? null : ToTenant(row);
+    }
+
+    public async Task<TenantPage> ListTenantsAsync(int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        if (pageSize is < 0 or > DirectoryLimits.MaxPageSize)
+        {
+            throw new DirectoryException(DirectoryErrorCode.InvalidArgument, $"page_size must be between 0 and {DirectoryLimits.MaxPageSize}.");
+        }
+
+        var size = pageSize == 0 ? DefaultPageSize : pageSize;
+        // Tenant listings reuse the membership token with an empty tenant, which no membership listing can have.
+        var after = string.IsNullOrEmpty(pageToken) ? null : MembershipPageToken.Decode(pageToken, string.Empty).PrincipalId;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<TenantRow>(
+            new CommandDefinition(DirectorySql.ListTenants, new { After = after, Limit = size + 1 }, cancellationToken: cancellationToken))).AsList();
+        var items = rows.Take(size).Select(ToTenant).ToList();
+        var next = rows.Count > size ? MembershipPageToken.Encode(string.Empty, items[^1].Id, string.Empty) : null;
+        return new TenantPage(items, next);
     }
 
     public Task<long> BumpPrincipalAsync(string tenantId, string principalId, CancellationToken cancellationToken)
@@ -163,17 +195,20 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             bool changed;
+            bool created;
             long version;
             await using (var results = await connection.QueryMultipleAsync(
                 new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)))
             {
                 // Statements without RETURNING (the team upsert) produce no result set; Npgsql skips them.
-                changed = (await results.ReadAsync<bool>()).Any();
+                var returned = (await results.ReadAsync<bool>()).AsList();
+                changed = returned.Count > 0;
+                created = changed && returned[0];
                 version = await results.ReadSingleAsync<long>();
             }
 
             await transaction.CommitAsync(cancellationToken);
-            return new WriteResult(changed, version);
+            return new WriteResult(changed, version, created);
         }
         catch (PostgresException ex)
         {
@@ -223,6 +258,18 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
         TenantStatus.Suspended => "suspended",
         _ => throw new DirectoryException(DirectoryErrorCode.InvalidArgument, "status must be active or suspended."),
     };
+
+    private static TenantInfo ToTenant(TenantRow row) =>
+        new(row.Id, row.DisplayName, row.CerbosScope, ParseStatus(row.Status), row.Tier);
+
+    private sealed class TenantRow
+    {
+        public string Id { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+        public string CerbosScope { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string Tier { get; init; } = "";
+    }
 
     private sealed class PrincipalRow
     {

@@ -43,9 +43,10 @@ internal sealed class InMemoryDirectory : IDirectoryReader, IDirectoryWriter
 
         lock (_gate)
         {
-            var changed = !_tenants.TryGetValue(tenant.Id, out var existing) || existing != tenant;
+            var created = !_tenants.TryGetValue(tenant.Id, out var existing);
+            var changed = created || existing != tenant;
             _tenants[tenant.Id] = tenant;
-            return Task.FromResult(new WriteResult(changed, changed ? BumpTenant(tenant.Id) : _tenantVersions[tenant.Id]));
+            return Task.FromResult(new WriteResult(changed, changed ? BumpTenant(tenant.Id) : _tenantVersions[tenant.Id], created));
         }
     }
 
@@ -95,14 +96,15 @@ internal sealed class InMemoryDirectory : IDirectoryReader, IDirectoryWriter
             }
 
             var key = (membership.TenantId, membership.PrincipalId, membership.TeamId);
-            var changed = !_memberships.TryGetValue(key, out var existing)
-                || !existing.Roles.SequenceEqual(roles)
+            var created = !_memberships.TryGetValue(key, out var existing);
+            var changed = created
+                || !existing!.Roles.SequenceEqual(roles)
                 || Canonical(existing.Attributes) != Canonical(stored.Attributes);
             _memberships[key] = stored;
             var version = changed
                 ? BumpPrincipal(membership.TenantId, membership.PrincipalId)
                 : _principalVersions[(membership.TenantId, membership.PrincipalId)];
-            return Task.FromResult(new WriteResult(changed, version));
+            return Task.FromResult(new WriteResult(changed, version, created));
         }
     }
 
@@ -119,7 +121,38 @@ internal sealed class InMemoryDirectory : IDirectoryReader, IDirectoryWriter
         }
     }
 
-    public Task<MembershipPage> ListMembershipsAsync(string tenantId, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    public Task<TenantInfo?> GetTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        RequireId(tenantId);
+        lock (_gate)
+        {
+            return Task.FromResult(_tenants.GetValueOrDefault(tenantId));
+        }
+    }
+
+    public Task<TenantPage> ListTenantsAsync(int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        if (pageSize is < 0 or > DirectoryLimits.MaxPageSize)
+        {
+            throw Invalid("page_size is out of range.");
+        }
+
+        var size = pageSize == 0 ? 100 : pageSize;
+        var after = string.IsNullOrEmpty(pageToken) ? null : DecodeToken(pageToken, string.Empty).Principal;
+        lock (_gate)
+        {
+            var rows = _tenants.Values
+                .Where(t => after is null || string.CompareOrdinal(t.Id, after) > 0)
+                .OrderBy(t => t.Id, StringComparer.Ordinal)
+                .Take(size + 1)
+                .ToList();
+            var items = rows.Take(size).ToList();
+            var next = rows.Count > size ? EncodeToken(string.Empty, items[^1].Id, string.Empty) : null;
+            return Task.FromResult(new TenantPage(items, next));
+        }
+    }
+
+    public Task<MembershipPage> ListMembershipsAsync(string tenantId, string? principalId, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
         RequireId(tenantId);
         if (pageSize is < 0 or > DirectoryLimits.MaxPageSize)
@@ -132,7 +165,7 @@ internal sealed class InMemoryDirectory : IDirectoryReader, IDirectoryWriter
         lock (_gate)
         {
             var rows = _memberships
-                .Where(p => p.Key.Tenant == tenantId)
+                .Where(p => p.Key.Tenant == tenantId && (principalId is null || p.Key.Principal == principalId))
                 .Where(p => after is null || KeyComparer.Instance.Compare(p.Key, (tenantId, after.Value.Principal, after.Value.Team)) > 0)
                 .Select(p => p.Value)
                 .Take(size + 1)

@@ -16,12 +16,15 @@ internal sealed class GrpcCallDispatcher
     private readonly GrpcMethodRegistry _registry;
     private readonly GrpcServerOptions _options;
     private readonly ILogger _logger;
+    private readonly IRpcExceptionMapper? _exceptionMapper;
 
-    public GrpcCallDispatcher(GrpcMethodRegistry registry, IOptions<GrpcServerOptions> options, ILoggerFactory loggerFactory)
+    public GrpcCallDispatcher(
+        GrpcMethodRegistry registry, IOptions<GrpcServerOptions> options, ILoggerFactory loggerFactory, IRpcExceptionMapper? exceptionMapper = null)
     {
         _registry = registry;
         _options = options.Value;
         _logger = loggerFactory.CreateLogger("AuthzService.Grpc.Server");
+        _exceptionMapper = exceptionMapper;
     }
 
     public async Task HandleAsync(HttpContext httpContext)
@@ -104,7 +107,7 @@ internal sealed class GrpcCallDispatcher
         }
         catch (Exception ex)
         {
-            (status, trailers) = ServerStatusMapper.Map(ex, call.DeadlineExceeded, call.ClientCancelled, method.Path, _logger);
+            (status, trailers) = ServerStatusMapper.Map(ex, call.DeadlineExceeded, call.ClientCancelled, method.Path, _logger, _exceptionMapper);
         }
 
         await call.CompleteAsync(status, trailers);

@@ -15,8 +15,18 @@ internal static class ServerStatusMapper
     public static readonly Status DeadlineExceeded = new(StatusCode.DeadlineExceeded, DeadlineExceededMessage);
 
     public static (Status Status, Metadata? Trailers) Map(
-        Exception exception, bool deadlineExceeded, bool clientCancelled, string path, ILogger logger)
+        Exception exception, bool deadlineExceeded, bool clientCancelled, string path, ILogger logger,
+        IRpcExceptionMapper? hostMapper = null)
     {
+        // The host's own exception types come first, but a deadline or client cancellation still wins:
+        // the caller is gone or out of time, whatever the handler was doing when it noticed.
+        if (hostMapper is not null && exception is not RpcException && !deadlineExceeded && !clientCancelled
+            && hostMapper.Map(exception) is { } mapped)
+        {
+            GrpcServerLog.HandlerFailed(logger, path, mapped.StatusCode, exception);
+            return (mapped, null);
+        }
+
         switch (exception)
         {
             case RpcException rpc:

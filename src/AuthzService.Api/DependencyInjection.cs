@@ -1,0 +1,96 @@
+using AuthzService.Api.Health;
+using AuthzService.Api.Options;
+using AuthzService.Api.Services;
+using AuthzService.Api.Validation;
+using AuthzService.Contracts.V1;
+using AuthzService.Core.Caching;
+using AuthzService.Core.Decisions;
+using AuthzService.Core.Directory;
+using AuthzService.Core.Principals;
+using AuthzService.Grpc;
+using AuthzService.Grpc.Server;
+using AuthzService.Infrastructure.Cerbos;
+using AuthzService.Infrastructure.Postgres;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AuthzService.Api;
+
+/// <summary>The composition root: every service the host needs, bound and validated from configuration.</summary>
+public static class DependencyInjection
+{
+    public static IServiceCollection AddAuthzServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddGrpcServer();
+        services.AddOptions<GrpcServerOptions>().Bind(configuration.GetSection(GrpcServerOptions.SectionName));
+        services.AddSingleton<IRpcExceptionMapper, AuthzExceptionMapper>();
+
+        AddValidatedOptions<CacheOptions, CacheOptionsValidator>(services, configuration.GetSection(CacheOptions.SectionName));
+        AddValidatedOptions<CerbosOptions, CerbosOptionsValidator>(services, configuration.GetSection(CerbosOptions.SectionName));
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.SectionName))
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
+        services.AddOptions<DependencyHealthOptions>().Bind(configuration.GetSection(DependencyHealthOptions.SectionName));
+
+        AddValidators(services);
+        AddPostgres(services);
+        services.AddCerbosDecisionPoint(configuration);
+
+        services.AddSingleton<IPrincipalSource, DirectoryPrincipalSource>();
+        services.AddSingleton<DecisionService>();
+
+        services.AddSingleton<IDependencyProbe, PostgresProbe>();
+        services.AddHostedService<DependencyHealthMonitor>();
+        return services;
+    }
+
+    public static WebApplication MapAuthzServices(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcHealthService();
+        app.MapGrpcService<AuthorizationGrpcService>();
+        app.MapGrpcService<MembershipGrpcService>();
+        app.MapGrpcService<CacheGrpcService>();
+        return app;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfigurationSection section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+
+    private static void AddValidators(IServiceCollection services)
+    {
+        services.AddSingleton<IValidator<CheckResourcesRequest>, CheckResourcesRequestValidator>();
+        services.AddSingleton<IValidator<PlanResourcesRequest>, PlanResourcesRequestValidator>();
+        services.AddSingleton<IValidator<UpsertTenantRequest>, UpsertTenantRequestValidator>();
+        services.AddSingleton<IValidator<DeleteTenantRequest>, DeleteTenantRequestValidator>();
+        services.AddSingleton<IValidator<GetTenantRequest>, GetTenantRequestValidator>();
+        services.AddSingleton<IValidator<ListTenantsRequest>, ListTenantsRequestValidator>();
+        services.AddSingleton<IValidator<UpsertMembershipRequest>, UpsertMembershipRequestValidator>();
+        services.AddSingleton<IValidator<DeleteMembershipRequest>, DeleteMembershipRequestValidator>();
+        services.AddSingleton<IValidator<ListMembershipsRequest>, ListMembershipsRequestValidator>();
+        services.AddSingleton<IValidator<InvalidateRequest>, InvalidateRequestValidator>();
+    }
+
+    private static void AddPostgres(IServiceCollection services)
+    {
+        // Resolved lazily: options validation reports a missing connection string before anything connects.
+        services.AddSingleton(sp => PostgresDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
+        services.AddSingleton<PostgresDirectory>();
+        services.AddSingleton<IDirectoryReader>(sp => sp.GetRequiredService<PostgresDirectory>());
+        services.AddSingleton<IDirectoryWriter>(sp => sp.GetRequiredService<PostgresDirectory>());
+        services.AddSingleton(sp => new MigrationRunner(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<MigrationRunner>>()));
+        services.AddSingleton<MigrationGate>();
+        services.AddHostedService(sp => sp.GetRequiredService<MigrationGate>());
+    }
+}

@@ -1,0 +1,31 @@
+using AuthzService.Api.Options;
+using AuthzService.Infrastructure.Postgres;
+
+namespace AuthzService.Api;
+
+/// <summary><c>migrate</c>: apply pending migrations with the service's own configuration, then exit.</summary>
+internal static class MigrateCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        var problems = new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { ConnectionString = connectionString });
+        if (problems.Failed)
+        {
+            foreach (var failure in problems.Failures)
+            {
+                await Console.Error.WriteLineAsync("configuration error: " + failure);
+            }
+
+            return StartupErrorReporter.ConfigurationExitCode;
+        }
+
+        await using var dataSource = PostgresDataSource.Create(connectionString!);
+        using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole());
+        var runner = new MigrationRunner(dataSource, loggerFactory.CreateLogger<MigrationRunner>());
+        var applied = await runner.MigrateAsync(CancellationToken.None);
+        await Console.Out.WriteLineAsync($"migrations applied: {applied}");
+        return 0;
+    }
+}

@@ -1,0 +1,4 @@
+namespace AuthzService.Core.Directory;
+
+/// <summary>One page of tenants; <see cref="NextPageToken"/> is null on the last page.</summary>
+public sealed record TenantPage(IReadOnlyList<TenantInfo> Items, string? NextPageToken);
