@@ -32,15 +32,16 @@ WORKDIR /app
 # Owned by root and not writable by the service user: the process can read its code,
 # never change it (the chart also mounts the root filesystem read-only).
 COPY --from=build --chown=0:0 /app ./
+# The base image's default HTTP listener (ASPNETCORE_HTTP_PORTS=8080) is switched off:
+# the two Kestrel endpoints below are the only listeners. /tmp is the only writable
+# path (a memory-backed emptyDir in Kubernetes).
 ENV ASPNETCORE_ENVIRONMENT=Production \
-    # The base image's default HTTP listener on 8080 is switched off: the endpoints below are the only ones.
     ASPNETCORE_HTTP_PORTS= \
     ASPNETCORE_URLS= \
     Kestrel__Endpoints__Grpc__Url=https://0.0.0.0:50051 \
     Kestrel__Endpoints__Health__Url=http://0.0.0.0:8081 \
     Logging__Console__FormatterName=json \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-    # /tmp is the only writable path (a tmpfs in Kubernetes).
     TMPDIR=/tmp
 # 50051: gRPC API over TLS (mTLS for callers). 8081: plaintext, grpc.health.v1.Health only.
 EXPOSE 50051 8081
