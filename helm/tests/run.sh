@@ -72,4 +72,4 @@ mkdir -p "$chart/files/policies"
 cp -r "$policies"/. "$chart/files/policies/"
 echo "Chart checks with policies from ${policies#$repo/}"
 
-node "$check/check.mjs" --render "$render" --chart "$chart" --cerbos "$cerbos" --work "$build/work"
+node "$check/check.mjs" --render "$render" --chart "$chart" --cerbos "$cerbos" --work "$build/work" --repo "$repo"

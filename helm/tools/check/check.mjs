@@ -443,6 +443,31 @@ function checkValuesSchema(chartDir) {
   }
 }
 
+// ---------------------------------------------------------------- Dockerfile
+// The image cannot be built here; these read it and tie it to what the chart assumes.
+function checkDockerfile(repo) {
+  section = "Dockerfile";
+  const df = readFileSync(path.join(repo, "Dockerfile"), "utf8").replace(/\\\n/g, " ");
+  const lines = df.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const froms = lines.filter((l) => /^FROM /i.test(l));
+  check("multi-stage: SDK build stage", froms.some((l) => /mcr\.microsoft\.com\/dotnet\/sdk:\$\{DOTNET_VERSION\}|mcr\.microsoft\.com\/dotnet\/sdk:10\.0/.test(l)));
+  const last = froms[froms.length - 1] || "";
+  check("runtime stage is the ASP.NET Core 10 runtime (chiseled)", /mcr\.microsoft\.com\/dotnet\/aspnet:(\$\{DOTNET_VERSION\}|10\.0)-noble-chiseled/.test(last));
+  check("ARG DOTNET_VERSION is 10.0", /ARG DOTNET_VERSION=10\.0\b/.test(df));
+  const runtime = lines.slice(lines.indexOf(last));
+  const user = runtime.filter((l) => /^USER /i.test(l)).pop();
+  check("runs as numeric non-root USER 10001:10001 (the chart's runAsUser/runAsGroup)", user === "USER 10001:10001");
+  check("no HEALTHCHECK (health is gRPC on 8081)", !lines.some((l) => /^HEALTHCHECK/i.test(l)));
+  check("EXPOSE 50051 8081", runtime.some((l) => /^EXPOSE\s+50051\s+8081$/.test(l)));
+  check("ENTRYPOINT dotnet AuthzService.Api.dll (the Job appends `migrate`)", runtime.some((l) => l === 'ENTRYPOINT ["dotnet", "AuthzService.Api.dll"]'));
+  const envLine = runtime.filter((l) => /^ENV /.test(l)).join(" ");
+  check("ENV sets the gRPC and health listeners", envLine.includes("Kestrel__Endpoints__Grpc__Url=https://0.0.0.0:50051") && envLine.includes("Kestrel__Endpoints__Health__Url=http://0.0.0.0:8081"));
+  check("ENV switches off the base image's 8080 listener", /ASPNETCORE_HTTP_PORTS=(\s|$)/.test(envLine));
+  check("publishes src/AuthzService.Api", /dotnet publish src\/AuthzService\.Api\/AuthzService\.Api\.csproj/.test(df));
+  const ignore = readFileSync(path.join(repo, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
+  check(".dockerignore keeps out bin/ obj/ .tools/ .git (allow-list)", ignore.includes("*") && ignore.includes("**/bin/") && ignore.includes("**/obj/") && !ignore.includes("!.git") && !ignore.includes("!.tools/"));
+}
+
 // ---------------------------------------------------------------- main
 process.on("uncaughtException", (e) => {
   check("checker ran to the end", false, e.stack);
@@ -451,6 +476,7 @@ process.on("uncaughtException", (e) => {
 });
 mkdirSync(work, { recursive: true });
 checkValuesSchema(chart);
+if (args.repo) checkDockerfile(args.repo);
 
 const cases = [["values.yaml (defaults)", []], ...readdirSync(path.join(chart, "examples")).filter((f) => f.endsWith(".yaml")).sort().map((f) => [`examples/${f}`, [path.join(chart, "examples", f)]])];
 for (const [name, files] of cases) {
