@@ -23,7 +23,9 @@ import { unknownFields, modelFile } from "./strict-fields.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const { render: renderBin, chart, cerbos: cerbosBin, work } = args;
-const schemaGen = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../schema/gen_schema.py");
+const toolsDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const schemaGen = path.join(toolsDir, "schema", "gen_schema.py");
+const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
 let passed = 0;
 let failed = 0;
@@ -410,7 +412,7 @@ function checkValuesSchema(chartDir) {
   const schema = JSON.parse(schemaText);
   attempt("schema is up to date with helm/tools/schema/gen_schema.py", () => {
     const tmp = path.join(work, "schema.json");
-    execFileSync("python3", [schemaGen, tmp]);
+    execFileSync(python, [schemaGen, tmp]);
     if (readFileSync(tmp, "utf8") !== schemaText) throw new Error("regenerate: python3 helm/tools/schema/gen_schema.py helm/authz-service/values.schema.json");
   });
   check("schema declares draft-07", schema.$schema === "http://json-schema.org/draft-07/schema#");
@@ -476,7 +478,13 @@ process.on("uncaughtException", (e) => {
 });
 mkdirSync(work, { recursive: true });
 checkValuesSchema(chart);
-if (args.repo) checkDockerfile(args.repo);
+if (args.repo) {
+  checkDockerfile(args.repo);
+  section = "docs";
+  attempt("values.yaml: every key documented, and docs/deploy.md's values table is current", () => {
+    execFileSync(python, [path.join(toolsDir, "docs", "values_table.py"), path.join(chart, "values.yaml"), "--check", path.join(args.repo, "docs", "deploy.md")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  });
+}
 
 const cases = [["values.yaml (defaults)", []], ...readdirSync(path.join(chart, "examples")).filter((f) => f.endsWith(".yaml")).sort().map((f) => [`examples/${f}`, [path.join(chart, "examples", f)]])];
 for (const [name, files] of cases) {
