@@ -30,7 +30,12 @@ const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 let passed = 0;
 let failed = 0;
 let section = "";
+let capture = null; // when set (self-test), failures are collected instead of counted
 function check(name, ok, detail = "") {
+  if (capture) {
+    if (!ok) capture.push(name);
+    return ok;
+  }
   if (ok) passed++;
   else {
     failed++;
@@ -235,7 +240,8 @@ function checkCase(name, values, docs, policyDir) {
   if (sidecar && values.cerbos.policies.source === "configmap" && !values.cerbos.policies.revision) {
     check("Cache__PolicyRevision is the sha256 of the policy files (independent recomputation)", rev === `sha256:${policyChecksum(policyDir).slice(0, 16)}`, rev);
     const pcm = byKind("ConfigMap").find((c) => c.metadata.name.includes("-policies-"));
-    if (check("policy ConfigMap rendered, immutable, named by revision", !!pcm && pcm.immutable === true && pcm.metadata.name.endsWith(policyChecksum(policyDir).slice(0, 10)))) {
+    if (check("policy ConfigMap rendered", !!pcm)) {
+      check("policy ConfigMap is immutable and named by the policy revision", pcm.immutable === true && pcm.metadata.name.endsWith(policyChecksum(policyDir).slice(0, 10)));
       check("policy ConfigMap fits the 1 MiB object limit", Buffer.byteLength(JSON.stringify(pcm.data)) < 1024 * 1024 - 4096);
       const expected = policyFiles(policyDir);
       check("policy ConfigMap holds every policy file and no policy tests", eq(Object.keys(pcm.data).length, expected.length) && Object.values(pcm.data).every((v) => expected.some((f) => readFileSync(path.join(policyDir, f), "utf8") === v)));
@@ -539,6 +545,69 @@ section = "policy revision";
     err = String(e.stderr || e.message);
   }
   check("HPA minReplicas > maxReplicas fails the render", err.includes("minReplicas must not exceed"));
+}
+
+// ---------------------------------------------------------------- self-test
+// Each mutation breaks one property in a copy of the chart; the checks above must
+// notice. Guards against checks that can never fail.
+section = "checker self-test";
+{
+  const withMeta = (f) => (f ? [path.join(chart, "examples", f)] : []);
+  const mutations = [
+    ["_helpers.tpl", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", "readOnlyRootFilesystem"],
+    ["_helpers.tpl", "readOnlyRootFilesystem: true", "readOnlyRootFileSystem: true", "no unknown fields"],
+    ["_helpers.tpl", "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true", "allowPrivilegeEscalation false"],
+    ["_helpers.tpl", "  drop:\n    - ALL", "  drop:\n    - NET_RAW", "capabilities drop ALL"],
+    ["_helpers.tpl", "runAsNonRoot: true\nrunAsUser: 10001\nrunAsGroup: 10001\nfsGroup: 10001", "runAsNonRoot: true\nrunAsUser: 0\nrunAsGroup: 10001\nfsGroup: 10001", "runAsUser/runAsGroup/fsGroup"],
+    ["_helpers.tpl", "seccompProfile:\n  type: RuntimeDefault\n{{- end -}}", "seccompProfile:\n  type: Unconfined\n{{- end -}}", "pod seccompProfile RuntimeDefault"],
+    ["_helpers.tpl", "  memory: {{ .memory | quote }}\n{{- end -}}", "  memory: 2Gi\n{{- end -}}", "memory limit == request"],
+    ["deployment.yaml", "automountServiceAccountToken: false", "automountServiceAccountToken: true", "automountServiceAccountToken false"],
+    ["deployment.yaml", "            medium: Memory\n            sizeLimit: {{ .Values.tmpSizeLimit }}", "            sizeLimit: {{ .Values.tmpSizeLimit }}", "/tmp is an in-memory emptyDir"],
+    ["deployment.yaml", "topologyKey: topology.kubernetes.io/zone", "topologyKey: kubernetes.io/hostname", "topology spread across topology.kubernetes.io/zone"],
+    ["deployment.yaml", "            grpc:\n              port: 8081\n              service: {{ .Values.probes.livenessService | quote }}", "            tcpSocket:\n              port: 8081", "livenessProbe is gRPC"],
+    ["deployment.yaml", "              mountPath: /etc/authz/tls/server\n", "              mountPath: /etc/authz/tls/server\n              subPath: tls.crt\n", "no subPath mounts"],
+    ["_env.tpl", "- name: ConnectionStrings__Postgres\n  valueFrom:\n    secretKeyRef:\n      name: {{ .Values.database.connectionString.secretName }}\n      key: {{ .Values.database.connectionString.key }}", "- name: ConnectionStrings__Postgres\n  value: \"Host=pg;Password=hunter2\"", "ConnectionStrings__Postgres comes from secretKeyRef"],
+    ["_env.tpl", "- name: Cerbos__Tls__Verify\n  value: \"true\"", "- name: Cerbos__Tls__Verify\n  value: \"false\"", "Cerbos TLS verification is on"],
+    ["_env.tpl", "  value: {{ include \"authz.policyRevision\" . | quote }}", "  value: \"static\"", "Cache__PolicyRevision is the sha256"],
+    ["networkpolicy.yaml", "        - port: 50051\n          protocol: TCP", "        - port: 50051\n          protocol: TCP\n        - port: 8081\n          protocol: TCP", "only TCP 50051"],
+    ["networkpolicy.yaml", "    - to:\n        {{- include \"authz.peers\" $eg.postgres.to | nindent 8 }}", "    - to: []", "egress to postgres"],
+    ["networkpolicy.yaml", "  egress:\n", "  egress:\n    - {}\n", "egress: exactly"],
+    ["job-migrate.yaml", "    helm.sh/hook: pre-install,pre-upgrade\n    helm.sh/hook-weight: \"0\"", "    helm.sh/hook: post-install\n    helm.sh/hook-weight: \"0\"", "pre-install,pre-upgrade hook"],
+    ["pdb.yaml", "{{- if .Values.podDisruptionBudget.enabled -}}", "{{- if false -}}", "PodDisruptionBudget selects the pods"],
+    ["hpa.yaml", "{{- if .Values.autoscaling.enabled -}}", "{{- if false -}}", "HPA autoscaling/v2"],
+    ["_helpers.tpl", "{{- if .Values.image.digest -}}", "{{- if false -}}", "image is repository@digest", "cert-manager-sidecar.yaml"],
+    ["certificates.yaml", "  secretName: {{ include \"authz.serverTlsSecret\" . }}", "  secretName: other-tls", "server Certificate writes the Secret", "cert-manager-sidecar.yaml"],
+    ["configmap-cerbos.yaml", "grpcListenAddr: \"127.0.0.1:3593\"", "grpcListenAddr: \":3593\"", "Cerbos gRPC listens on loopback"],
+    ["_helpers.tpl", "{{- if not (or (has \"tests\" $segments) (has \"testdata\" $segments) (regexMatch \"_test\\\\.(yaml|yml|json)$\" $rel)) -}}", "{{- if true -}}", "no policy tests"],
+    ["serviceaccount.yaml", "automountServiceAccountToken: false", "automountServiceAccountToken: true", "ServiceAccount/authz-authz-service: automountServiceAccountToken false"],
+    ["secret.yaml", null, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  labels:\n    app.kubernetes.io/name: x\n    app.kubernetes.io/instance: authz\nstringData:\n  password: hunter2\n", "no Secret objects"],
+  ];
+  const copy = path.join(work, "mutant");
+  for (const [file, from, to, expect, example] of mutations) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(chart, copy, { recursive: true });
+    const target = path.join(copy, "templates", file);
+    let applied = true;
+    if (from === null) writeFileSync(target, to);
+    else {
+      const src = readFileSync(target, "utf8");
+      applied = src.includes(from);
+      writeFileSync(target, src.replace(from, to));
+    }
+    if (!check(`mutation applies: ${file}: ${expect}`, applied)) continue;
+    const files = withMeta(example);
+    capture = [];
+    try {
+      const out = render(copy, files);
+      checkCase(`mutant ${file}`, mergedValues(copy, files), out.docs, path.join(copy, "files", "policies"));
+    } catch (e) {
+      capture.push(`render error: ${e.message.split("\n")[0]}`);
+    }
+    const caught = capture;
+    capture = null;
+    section = "checker self-test";
+    check(`breaking ${file} is caught by "${expect}"`, caught.some((n) => n.includes(expect)), caught.slice(0, 5).join("; ") || "nothing failed");
+  }
 }
 
 console.log(`helm checks: ${passed} passed, ${failed} failed`);

@@ -59,10 +59,10 @@ def main():
     missing = [l for l in leaves(values) if not any(l == p or l.startswith(p + ".") for p in documented)]
     ok = True
     if missing:
-        print("undocumented values keys:", ", ".join(missing))
+        print("undocumented values keys:", ", ".join(missing), file=sys.stderr)
         ok = False
     if text not in open(sys.argv[3], encoding="utf-8").read():
-        print(f"{sys.argv[3]}: values table is stale; regenerate with: python3 helm/tools/docs/values_table.py helm/authz-service/values.yaml")
+        print(f"{sys.argv[3]}: values table is stale; regenerate with: python3 helm/tools/docs/values_table.py helm/authz-service/values.yaml", file=sys.stderr)
         ok = False
     return 0 if ok else 1
 

@@ -64,13 +64,21 @@ func readHelmignore(p string) []string {
 	return pats
 }
 
-// ignored supports the .helmignore forms this chart uses: "name", "dir/", "*.ext", "path/glob".
+// ignored supports the .helmignore forms this chart uses, as Helm reads them: "name" and
+// "*.ext" match a base name at any depth, "dir/" only directories, "/path" only from the
+// chart root, "a/b*" the relative path.
 func ignored(pats []string, rel string, isDir bool) bool {
 	base := path.Base(rel)
 	for _, p := range pats {
 		dirOnly := strings.HasSuffix(p, "/")
 		p = strings.TrimSuffix(p, "/")
 		if dirOnly && !isDir {
+			continue
+		}
+		if strings.HasPrefix(p, "/") {
+			if ok, _ := path.Match(strings.TrimPrefix(p, "/"), rel); ok {
+				return true
+			}
 			continue
 		}
 		if ok, _ := path.Match(p, base); ok {
