@@ -1,0 +1,94 @@
+{{/* Environment of the AuthzService container (the configuration surface in
+docs/deploy.md). Connection strings and credentials only ever come from Secrets. */}}
+{{- define "authz.env" -}}
+- name: ASPNETCORE_ENVIRONMENT
+  value: {{ .Values.config.environment | quote }}
+- name: Kestrel__Endpoints__Grpc__Url
+  value: "https://0.0.0.0:50051"
+- name: Kestrel__Endpoints__Grpc__Certificate__Path
+  value: /etc/authz/tls/server/tls.crt
+- name: Kestrel__Endpoints__Grpc__Certificate__KeyPath
+  value: /etc/authz/tls/server/tls.key
+- name: Kestrel__Endpoints__Health__Url
+  value: "http://0.0.0.0:8081"
+- name: Auth__CallerCaCertificate
+  value: /etc/authz/tls/callers/ca.crt
+{{- range $i, $caller := .Values.auth.callers }}
+- name: Auth__Callers__{{ $i }}__Identity
+  value: {{ $caller.identity | quote }}
+{{- range $j, $svc := $caller.services }}
+- name: Auth__Callers__{{ $i }}__Services__{{ $j }}
+  value: {{ $svc | quote }}
+{{- end }}
+{{- end }}
+- name: ConnectionStrings__Postgres
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.database.connectionString.secretName }}
+      key: {{ .Values.database.connectionString.key }}
+{{- if .Values.redis.enabled }}
+- name: ConnectionStrings__Redis
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.redis.connectionString.secretName }}
+      key: {{ .Values.redis.connectionString.key }}
+{{- end }}
+- name: Database__AutoMigrate
+  value: {{ .Values.config.database.autoMigrate | toString | quote }}
+- name: Cerbos__Address
+  value: {{ include "authz.cerbosAddress" . | quote }}
+- name: Cerbos__Tls__CaCertificate
+  value: /etc/authz/tls/cerbos-ca/ca.crt
+- name: Cerbos__Tls__ClientCertificate
+  value: /etc/authz/tls/cerbos-client/tls.crt
+- name: Cerbos__Tls__ClientKey
+  value: /etc/authz/tls/cerbos-client/tls.key
+- name: Cerbos__Tls__Verify
+  value: "true"
+- name: Cache__KeyPrefix
+  value: {{ .Values.config.cache.keyPrefix | quote }}
+- name: Cache__Ttl
+  value: {{ .Values.config.cache.ttl | quote }}
+- name: Cache__PolicyRevision
+  value: {{ include "authz.policyRevision" . | quote }}
+- name: RateLimits__PerCaller__PermitsPerSecond
+  value: {{ .Values.config.rateLimits.perCallerPermitsPerSecond | int64 | toString | quote }}
+- name: RateLimits__PerTenant__PermitsPerSecond
+  value: {{ .Values.config.rateLimits.perTenantPermitsPerSecond | int64 | toString | quote }}
+{{- range $tier := keys .Values.config.rateLimits.tiers | sortAlpha }}
+- name: RateLimits__Tiers__{{ $tier }}__PermitsPerSecond
+  value: {{ get $.Values.config.rateLimits.tiers $tier | int64 | toString | quote }}
+{{- end }}
+- name: Audit__AllowSampleRate
+  value: {{ .Values.config.audit.allowSampleRate | toString | quote }}
+{{- if .Values.config.telemetry.otlpEndpoint }}
+- name: Telemetry__OtlpEndpoint
+  value: {{ .Values.config.telemetry.otlpEndpoint | quote }}
+{{- end }}
+- name: Logging__Console__FormatterName
+  value: {{ .Values.config.logFormat | quote }}
+{{- range .Values.config.extraEnv }}
+- name: {{ .name }}
+  value: {{ .value | quote }}
+{{- end }}
+{{- range .Values.config.extraSecretEnv }}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .key }}
+{{- end }}
+{{- end -}}
+
+{{/* Environment of the migration Job: only what `migrate` needs. */}}
+{{- define "authz.migrateEnv" -}}
+- name: ASPNETCORE_ENVIRONMENT
+  value: {{ .Values.config.environment | quote }}
+- name: ConnectionStrings__Postgres
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.database.connectionString.secretName }}
+      key: {{ .Values.database.connectionString.key }}
+- name: Logging__Console__FormatterName
+  value: {{ .Values.config.logFormat | quote }}
+{{- end -}}
