@@ -55,6 +55,18 @@ run: tools build ## Start a local stack (PostgreSQL, Cerbos, Redis) with demo da
 bench: tools ## Benchmark: our gRPC server vs a bare Kestrel handler, side by side (h2load)
 	@scripts/bench.sh
 
+.PHONY: helm-policies
+helm-policies: ## Copy cerbos-policies/ into the chart (git-ignored) before helm package/install
+	rm -rf helm/authz-service/files/policies && mkdir -p helm/authz-service/files/policies && cp -r cerbos-policies/. helm/authz-service/files/policies/
+
+.PHONY: helm-test
+helm-test: ## Verify the Helm chart offline (renderer, Kubernetes schemas, hardening, values schema)
+	@bash helm/tests/run.sh
+
+.PHONY: helm-lint
+helm-lint: ## helm lint --strict + helm template when helm is on PATH, else skipped
+	@bash helm/tests/helm-lint.sh
+
 .PHONY: clean
 clean: ## Remove build outputs
 	$(DOTNET) clean AuthzService.sln --nologo -v q

@@ -24,6 +24,17 @@ else
     add "cerbos-policies" 0 1 0
 fi
 
+# Helm chart: rendered offline and checked object by object.
+if helm_out=$(bash helm/tests/run.sh 2>&1); then :; else broken=1; fi
+grep -E 'FAIL|^helm (checks|tests):' <<<"$helm_out"
+line=$(grep -E '^helm checks: ' <<<"$helm_out" | tail -1)
+if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    add "helm-chart" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
+else
+    echo "$helm_out" | tail -40
+    add "helm-chart" 0 1 0
+fi
+
 for proj in tests/*/*.csproj; do
     name=$(basename "$proj" .csproj)
     [[ $name == AuthzService.Testing ]] && continue
