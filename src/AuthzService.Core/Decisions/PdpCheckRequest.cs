@@ -6,4 +6,11 @@ public sealed record PdpCheckRequest(
     PdpPrincipal Principal,
     IReadOnlyList<PdpResource> Resources,
     bool IncludeMeta,
-    string? AuxJwt = null);
+    string? AuxJwt = null)
+{
+    /// <summary>
+    /// The caller's absolute deadline (UTC), forwarded to the PDP call. Null: the adapter's default timeout.
+    /// The cancellation token passed with the request applies as well.
+    /// </summary>
+    public DateTime? Deadline { get; init; }
+}
