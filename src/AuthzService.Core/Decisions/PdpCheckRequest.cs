@@ -10,4 +10,10 @@ public sealed record PdpCheckRequest(
 {
     /// <summary>Version stamps of the principal, for caching decorators; null means "do not cache".</summary>
     public DecisionStamp? Stamp { get; init; }
+
+    /// <summary>
+    /// The caller's absolute deadline (UTC), forwarded to the PDP call. Null: the adapter's default timeout.
+    /// The cancellation token passed with the request applies as well.
+    /// </summary>
+    public DateTime? Deadline { get; init; }
 }

@@ -10,4 +10,11 @@ public sealed record PdpPlanRequest(
     string Scope,
     IReadOnlyList<string> Actions,
     bool IncludeMeta,
-    string? AuxJwt = null);
+    string? AuxJwt = null)
+{
+    /// <summary>
+    /// The caller's absolute deadline (UTC), forwarded to the PDP call. Null: the adapter's default timeout.
+    /// The cancellation token passed with the request applies as well.
+    /// </summary>
+    public DateTime? Deadline { get; init; }
+}

@@ -138,7 +138,7 @@ internal sealed class InMemoryDirectory : IDirectoryReader, IDirectoryWriter
         }
 
         var size = pageSize == 0 ? 100 : pageSize;
-        var after = string.IsNullOrEmpty(pageToken) ? null : DecodeToken(pageToken, string.Empty).Principal;
+        var after = string.IsNullOrEmpty(pageToken) ? null : DecodeToken(pageToken, string.Empty).Item1;
         lock (_gate)
         {
             var rows = _tenants.Values

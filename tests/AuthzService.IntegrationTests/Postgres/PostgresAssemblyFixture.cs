@@ -11,17 +11,14 @@ namespace AuthzService.IntegrationTests.Postgres;
 /// <see cref="Server"/> starts the cluster lazily, so tests still work if the assembly-level hooks below are
 /// ever merged into another fixture class (MSTest allows one [AssemblyInitialize] per assembly).
 /// </remarks>
-[TestClass]
 public static class PostgresAssemblyFixture
 {
     private static readonly SemaphoreSlim s_gate = new(1, 1);
     private static PostgresServer? s_server;
     private static int s_databaseCounter;
 
-    [AssemblyInitialize]
     public static async Task StartAsync(TestContext context) => await GetServerAsync(context.CancellationToken);
 
-    [AssemblyCleanup]
     public static void Stop()
     {
         s_server?.Dispose();

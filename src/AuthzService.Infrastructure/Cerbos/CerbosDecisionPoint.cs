@@ -1,0 +1,129 @@
+using AuthzService.Core.Decisions;
+using AuthzService.Grpc;
+using AuthzService.Grpc.Client;
+using AuthzService.Infrastructure.Cerbos.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+
+namespace AuthzService.Infrastructure.Cerbos;
+
+/// <summary>
+/// <see cref="IPolicyDecisionPoint"/> over the Cerbos gRPC API (CheckResources, PlanResources) with mTLS.
+/// Fails closed: only EFFECT_ALLOW allows; transport failures throw <see cref="PdpUnavailableException"/>
+/// (also, without a call, while the circuit is open); other statuses and unreadable answers throw
+/// <see cref="PdpProtocolException"/>; answers that do not match the request become flagged denies.
+/// </summary>
+public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
+{
+    private readonly ICerbosCaller _caller;
+    private readonly CerbosOptions _options;
+    private readonly ILogger _logger;
+    private readonly CerbosCircuitBreaker _breaker;
+    private readonly TimeProvider _time;
+    private long _callsSent;
+
+    public CerbosDecisionPoint(
+        CerbosChannelFactory channels, IOptions<CerbosOptions> options, ILogger<CerbosDecisionPoint>? logger = null)
+        : this(new GrpcCerbosCaller(channels), options?.Value!, logger ?? (ILogger)NullLogger.Instance, TimeProvider.System)
+    {
+    }
+
+    internal CerbosDecisionPoint(ICerbosCaller caller, CerbosOptions options, ILogger logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _caller = caller;
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _breaker = new CerbosCircuitBreaker(options, logger, time == TimeProvider.System ? null : time);
+    }
+
+    /// <summary>The breaker's state, for tests and health reporting.</summary>
+    internal CircuitState CircuitState => _breaker.State;
+
+    /// <summary>Calls handed to the gRPC channel (calls refused by an open circuit are not counted).</summary>
+    internal long CallsSent => Interlocked.Read(ref _callsSent);
+
+    public async Task<PdpCheckResult> CheckAsync(PdpCheckRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var wire = CerbosRequestMapper.ToCheck(request);
+        var response = await InvokeAsync(
+            GrpcCerbosCaller.CheckResourcesMethod, request.RequestId, request.Deadline,
+            options => _caller.CheckResourcesAsync(wire, options), cancellationToken).ConfigureAwait(false);
+
+        var (results, problems) = CheckResponseMapper.Map(request, response);
+        foreach (var problem in problems)
+        {
+            CerbosLog.ProtocolError(_logger, problem, request.RequestId, response.CerbosCallId);
+        }
+
+        return new PdpCheckResult(results, response.CerbosCallId, ProtocolError: problems.Count > 0);
+    }
+
+    public async Task<PdpPlanResult> PlanAsync(PdpPlanRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var wire = CerbosRequestMapper.ToPlan(request);
+        var response = await InvokeAsync(
+            GrpcCerbosCaller.PlanResourcesMethod, request.RequestId, request.Deadline,
+            options => _caller.PlanResourcesAsync(wire, options), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return PlanResponseMapper.Map(request, response);
+        }
+        catch (PdpProtocolException ex)
+        {
+            CerbosLog.ProtocolError(_logger, ex.Message, request.RequestId, response.CerbosCallId);
+            throw;
+        }
+    }
+
+    private async Task<TResponse> InvokeAsync<TResponse>(
+        string method, string requestId, DateTime? deadline, Func<CallOptions, Task<TResponse>> call,
+        CancellationToken cancellationToken)
+    {
+        // The caller's deadline travels to Cerbos as grpc-timeout and bounds retries; without one, the default budget.
+        var effectiveDeadline = deadline ?? _time.GetUtcNow().UtcDateTime + _options.DefaultTimeout;
+        try
+        {
+            return await _breaker.Pipeline.ExecuteAsync(
+                async token =>
+                {
+                    Interlocked.Increment(ref _callsSent);
+                    try
+                    {
+                        return await call(new CallOptions(Deadline: effectiveDeadline, CancellationToken: token)).ConfigureAwait(false);
+                    }
+                    catch (RpcException ex)
+                    {
+                        throw Translate(ex, method, requestId, cancellationToken);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            CerbosLog.CircuitRejected(_logger, method, requestId);
+            throw new PdpUnavailableException("Cerbos is unavailable (circuit open).", ex);
+        }
+    }
+
+    private Exception Translate(RpcException ex, string method, string requestId, CancellationToken callerToken)
+    {
+        switch (ex.StatusCode)
+        {
+            case StatusCode.Cancelled when callerToken.IsCancellationRequested:
+                return new OperationCanceledException("The caller cancelled the Cerbos call.", ex, callerToken);
+            case StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled:
+                CerbosLog.Unavailable(_logger, method, ex.StatusCode, ex.Status.Detail, requestId);
+                return new PdpUnavailableException($"Cerbos is unavailable ({ex.StatusCode}).", ex);
+            default:
+                // INVALID_ARGUMENT, INTERNAL (including an unparseable response), ...: Cerbos answered, but not with a decision.
+                CerbosLog.CallRejected(_logger, method, ex.StatusCode, ex.Status.Detail, requestId);
+                return new PdpProtocolException($"Cerbos rejected the call ({ex.StatusCode}).", ex);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using AuthzService.Grpc;
+using Microsoft.Extensions.Logging;
+
+namespace AuthzService.Infrastructure.Cerbos.Internal;
+
+/// <summary>Source-generated log messages of the Cerbos adapter. Event ids are stable: 3100-3199.</summary>
+internal static partial class CerbosLog
+{
+    [LoggerMessage(3100, LogLevel.Error,
+        "Cerbos protocol error: {Detail} (request_id {RequestId}, cerbos_call_id {CerbosCallId}); affected actions are denied")]
+    public static partial void ProtocolError(ILogger logger, string detail, string requestId, string cerbosCallId);
+
+    [LoggerMessage(3101, LogLevel.Warning, "Cerbos {Method} unavailable: {StatusCode} {Detail} (request_id {RequestId})")]
+    public static partial void Unavailable(ILogger logger, string method, StatusCode statusCode, string detail, string requestId);
+
+    [LoggerMessage(3102, LogLevel.Error, "Cerbos {Method} failed: {StatusCode} {Detail} (request_id {RequestId})")]
+    public static partial void CallRejected(ILogger logger, string method, StatusCode statusCode, string detail, string requestId);
+
+    [LoggerMessage(3103, LogLevel.Warning, "Cerbos circuit opened for {BreakDuration}: calls fail fast with UNAVAILABLE")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+
+    [LoggerMessage(3104, LogLevel.Information, "Cerbos circuit closed: calls go through again")]
+    public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(3105, LogLevel.Information, "Cerbos circuit half-open: trying one call")]
+    public static partial void CircuitHalfOpened(ILogger logger);
+
+    [LoggerMessage(3106, LogLevel.Debug, "Cerbos {Method} rejected without a call: the circuit is open (request_id {RequestId})")]
+    public static partial void CircuitRejected(ILogger logger, string method, string requestId);
+
+    [LoggerMessage(3107, LogLevel.Information, "Reloaded Cerbos TLS material from {Path}")]
+    public static partial void TlsMaterialReloaded(ILogger logger, string path);
+
+    [LoggerMessage(3108, LogLevel.Warning, "Could not reload Cerbos TLS material from {Path}; keeping the previous one")]
+    public static partial void TlsMaterialReloadFailed(ILogger logger, string path, Exception exception);
+}

@@ -1,0 +1,77 @@
+using AuthzService.Contracts;
+using AuthzService.Core.Decisions;
+using Cerbos.Api.V1.Engine;
+using Cerbos.Api.V1.Request;
+
+namespace AuthzService.Infrastructure.Cerbos.Internal;
+
+/// <summary>Builds Cerbos requests from the PDP port's requests.</summary>
+internal static class CerbosRequestMapper
+{
+    public static CheckResourcesRequest ToCheck(PdpCheckRequest request)
+    {
+        var result = new CheckResourcesRequest
+        {
+            RequestId = request.RequestId,
+            IncludeMeta = request.IncludeMeta,
+            Principal = ToPrincipal(request.Principal),
+            AuxData = ToAuxData(request.AuxJwt),
+        };
+
+        foreach (var resource in request.Resources)
+        {
+            var entry = new CheckResourcesRequest.Types.ResourceEntry
+            {
+                Resource = new Resource
+                {
+                    Kind = resource.Kind,
+                    Id = resource.Id,
+                    PolicyVersion = resource.PolicyVersion,
+                    Scope = resource.Scope,
+                },
+            };
+            entry.Actions.AddRange(resource.Actions);
+            ProtoValues.CopyTo(resource.Attributes, entry.Resource.Attr);
+            result.Resources.Add(entry);
+        }
+
+        return result;
+    }
+
+    public static PlanResourcesRequest ToPlan(PdpPlanRequest request)
+    {
+        var result = new PlanResourcesRequest
+        {
+            RequestId = request.RequestId,
+            IncludeMeta = request.IncludeMeta,
+            Principal = ToPrincipal(request.Principal),
+            Resource = new PlanResourcesInput.Types.Resource
+            {
+                Kind = request.Kind,
+                PolicyVersion = request.PolicyVersion,
+                Scope = request.Scope,
+            },
+            AuxData = ToAuxData(request.AuxJwt),
+        };
+        // `actions` (7), not the deprecated single `action` (2).
+        result.Actions.AddRange(request.Actions);
+        ProtoValues.CopyTo(request.Attributes, result.Resource.Attr);
+        return result;
+    }
+
+    private static Principal ToPrincipal(PdpPrincipal principal)
+    {
+        var result = new Principal
+        {
+            Id = principal.Id,
+            PolicyVersion = principal.PolicyVersion,
+            Scope = principal.Scope,
+        };
+        result.Roles.AddRange(principal.Roles);
+        ProtoValues.CopyTo(principal.Attributes, result.Attr);
+        return result;
+    }
+
+    private static AuxData? ToAuxData(string? jwt) =>
+        string.IsNullOrEmpty(jwt) ? null : new AuxData { Jwt = new AuxData.Types.JWT { Token = jwt } };
+}

@@ -1,0 +1,106 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+using AuthzService.Testing;
+using Cerbos.Api.V1.Request;
+using Cerbos.Api.V1.Response;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+using WireEffect = Cerbos.Api.V1.Effect.Effect;
+
+namespace AuthzService.IntegrationTests.Cerbos;
+
+/// <summary>
+/// A stand-in for Cerbos on Kestrel that REQUIRES a client certificate (Cerbos only verifies one when
+/// given) and records each presented certificate's subject. It answers CheckResources allowing everything.
+/// </summary>
+internal sealed class ClientCertificateRecordingServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _directory = new();
+    private readonly IDisposable _serverCertificate;
+
+    private ClientCertificateRecordingServer(WebApplication app, TestCertificates certificates, IDisposable serverCertificate, int port)
+    {
+        _app = app;
+        _serverCertificate = serverCertificate;
+        Address = new Uri($"https://127.0.0.1:{port}");
+        CaCertPath = certificates.WriteCaPem(_directory.Path);
+    }
+
+    public Uri Address { get; }
+
+    public string CaCertPath { get; }
+
+    public ConcurrentQueue<string> PresentedSubjects { get; } = new();
+
+    public static async Task<ClientCertificateRecordingServer> StartAsync(TestCertificates certificates)
+    {
+        var port = FreePort.Next();
+        var serverCertificate = certificates.IssueServer();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        ClientCertificateRecordingServer? self = null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = serverCertificate,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (certificate, _, _) =>
+                {
+                    self!.PresentedSubjects.Enqueue(certificate.Subject);
+                    return true;
+                },
+            });
+        }));
+        var app = builder.Build();
+        app.MapPost("/cerbos.svc.v1.CerbosService/CheckResources", AllowEverythingAsync);
+        self = new ClientCertificateRecordingServer(app, certificates, serverCertificate, port);
+        await app.StartAsync();
+        return self;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _serverCertificate.Dispose();
+        _directory.Dispose();
+    }
+
+    private static async Task AllowEverythingAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var request = CheckResourcesRequest.Parser.ParseFrom(body.ToArray().AsSpan(5));
+        var response = new CheckResourcesResponse { RequestId = request.RequestId, CerbosCallId = "fake-call" };
+        foreach (var entry in request.Resources)
+        {
+            var result = new CheckResourcesResponse.Types.ResultEntry
+            {
+                Resource = new CheckResourcesResponse.Types.ResultEntry.Types.Resource { Id = entry.Resource.Id, Kind = entry.Resource.Kind },
+            };
+            foreach (var action in entry.Actions)
+            {
+                result.Actions[action] = WireEffect.Allow;
+            }
+
+            response.Results.Add(result);
+        }
+
+        var payload = response.ToByteArray();
+        var frame = new byte[5 + payload.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
+        payload.CopyTo(frame, 5);
+        context.Response.ContentType = "application/grpc";
+        await context.Response.Body.WriteAsync(frame);
+        context.Response.AppendTrailer("grpc-status", "0");
+    }
+}

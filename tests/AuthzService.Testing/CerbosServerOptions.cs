@@ -1,0 +1,13 @@
+namespace AuthzService.Testing;
+
+/// <summary>How a <see cref="CerbosServer"/> is started.</summary>
+public sealed class CerbosServerOptions
+{
+    /// <summary>Policy directory; null means the repository's <c>cerbos-policies/</c>.</summary>
+    public string? PolicyDirectory { get; init; }
+
+    public CerbosServerCertificate ServerCertificate { get; init; } = CerbosServerCertificate.Valid;
+
+    /// <summary>How long to wait for <c>/_cerbos/health</c> to answer before failing with the Cerbos log.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
