@@ -203,7 +203,9 @@ public sealed class CerbosProtocolErrorTests
             response.Results[0].Meta = meta;
             response.Results[0].ValidationErrors.Add(new ValidationError
             {
-                Path = "/tenant_id", Message = "missing", Source = ValidationError.Types.Source.Resource,
+                Path = "/tenant_id",
+                Message = "missing",
+                Source = ValidationError.Types.Source.Resource,
             });
             return response;
         };
