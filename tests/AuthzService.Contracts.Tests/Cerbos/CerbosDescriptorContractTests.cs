@@ -101,7 +101,10 @@ public sealed class CerbosDescriptorContractTests
         var (engine, engineUpstream) = Copies("cerbos/engine/v1/engine.proto");
         Message(engine, "Principal").Field.Add(new FieldDescriptorProto
         {
-            Name = "department", Number = 99, Type = FieldDescriptorProto.Types.Type.String, Label = FieldDescriptorProto.Types.Label.Optional,
+            Name = "department",
+            Number = 99,
+            Type = FieldDescriptorProto.Types.Type.String,
+            Label = FieldDescriptorProto.Types.Label.Optional,
         });
         engine.MessageType.Add(new DescriptorProto { Name = "Invented" });
         Message(engine, "PlanResourcesFilter").EnumType[0].Value.Add(new EnumValueDescriptorProto { Name = "KIND_SOMETIMES", Number = 9 });

@@ -1,0 +1,257 @@
+using AuthzService.Core.Decisions;
+using AuthzService.Infrastructure.Cerbos;
+using Cerbos.Api.V1.Request;
+using Cerbos.Api.V1.Response;
+using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using ResultEntry = Cerbos.Api.V1.Response.CheckResourcesResponse.Types.ResultEntry;
+using ValidationError = Cerbos.Api.V1.Schema.ValidationError;
+using WireEffect = Cerbos.Api.V1.Effect.Effect;
+
+namespace AuthzService.IntegrationTests.Cerbos;
+
+/// <summary>Pure tests (no network): answers that do not match the request become flagged denies.</summary>
+[TestClass]
+public sealed class CerbosProtocolErrorTests
+{
+    private readonly FakeCerbosCaller _cerbos = new();
+    private readonly ListLoggerFactory _logs = new();
+
+    private static PdpCheckRequest TwoResources() => Check(
+        Principal("gx_member", "globex", "member"),
+        Resource("project", "p-1", "globex", "gx_member", string.Empty, "read", "update"),
+        Resource("document", "d-1", "globex", "gx_member", string.Empty, "read"));
+
+    [TestMethod]
+    public async Task CheckAsync_MatchingAnswer_MapsEffectsWithoutProtocolError()
+    {
+        _cerbos.Check = r => Answer(r, (_, _) => WireEffect.Allow);
+
+        var result = await NewAdapter().CheckAsync(TwoResources(), CancellationToken.None);
+
+        Assert.IsFalse(result.ProtocolError);
+        Assert.IsTrue(result.Results.All(d => d.Actions.Values.All(e => e == Effect.Allow)));
+        Assert.AreEqual("call-1", result.CallId);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_ActionMissingFromAnswer_DeniesItAndFlagsProtocolError()
+    {
+        _cerbos.Check = r =>
+        {
+            var response = Answer(r, (_, _) => WireEffect.Allow);
+            response.Results[0].Actions.Remove("update");
+            return response;
+        };
+
+        var result = await NewAdapter().CheckAsync(TwoResources(), CancellationToken.None);
+
+        Assert.IsTrue(result.ProtocolError);
+        Assert.AreEqual(Effect.Allow, result.Results[0].Actions["read"]);
+        Assert.AreEqual(Effect.Deny, result.Results[0].Actions["update"]);
+        Assert.AreEqual(Effect.Allow, result.Results[1].Actions["read"]);
+        AssertProtocolErrorLogged("no effect for action 'update'");
+    }
+
+    [TestMethod]
+    [DataRow("id")]
+    [DataRow("kind")]
+    public async Task CheckAsync_ResultForAnotherResource_DeniesThatResource(string what)
+    {
+        _cerbos.Check = r =>
+        {
+            var response = Answer(r, (_, _) => WireEffect.Allow);
+            if (what == "id")
+            {
+                response.Results[1].Resource.Id = "d-999";
+            }
+            else
+            {
+                response.Results[1].Resource.Kind = "project";
+            }
+
+            return response;
+        };
+
+        var result = await NewAdapter().CheckAsync(TwoResources(), CancellationToken.None);
+
+        Assert.IsTrue(result.ProtocolError);
+        Assert.AreEqual(Effect.Allow, result.Results[0].Actions["read"]);
+        Assert.AreEqual(Effect.Deny, result.Results[1].Actions["read"]);
+        Assert.AreEqual("d-1", result.Results[1].Id);
+        AssertProtocolErrorLogged("expected document/d-1");
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(3)]
+    [DataRow(0)]
+    public async Task CheckAsync_WrongNumberOfResults_DeniesEverything(int count)
+    {
+        _cerbos.Check = r =>
+        {
+            var response = Answer(r, (_, _) => WireEffect.Allow);
+            var results = Enumerable.Range(0, count).Select(i => response.Results[i % response.Results.Count].Clone()).ToList();
+            response.Results.Clear();
+            response.Results.AddRange(results);
+            return response;
+        };
+
+        var result = await NewAdapter().CheckAsync(TwoResources(), CancellationToken.None);
+
+        Assert.IsTrue(result.ProtocolError);
+        Assert.HasCount(2, result.Results);
+        Assert.IsTrue(result.Results.All(d => d.Actions.Values.All(e => e == Effect.Deny)));
+        CollectionAssert.AreEqual(new[] { "p-1", "d-1" }, result.Results.Select(d => d.Id).ToArray());
+        AssertProtocolErrorLogged($"{count} results for 2 resources");
+    }
+
+    [TestMethod]
+    [DataRow(WireEffect.NoMatch)]
+    [DataRow(WireEffect.Unspecified)]
+    [DataRow((WireEffect)42)]
+    public async Task CheckAsync_EffectOtherThanAllowOrDeny_DeniesAndFlags(WireEffect effect)
+    {
+        _cerbos.Check = r => Answer(r, (_, action) => action == "update" ? effect : WireEffect.Allow);
+
+        var result = await NewAdapter().CheckAsync(TwoResources(), CancellationToken.None);
+
+        Assert.IsTrue(result.ProtocolError);
+        Assert.AreEqual(Effect.Deny, result.Results[0].Actions["update"]);
+        Assert.AreEqual(Effect.Allow, result.Results[0].Actions["read"]);
+    }
+
+    [TestMethod]
+    [DataRow(Grpc.StatusCode.InvalidArgument)]
+    [DataRow(Grpc.StatusCode.Internal)]
+    [DataRow(Grpc.StatusCode.PermissionDenied)]
+    [DataRow(Grpc.StatusCode.Unimplemented)]
+    public async Task CheckAsync_CerbosRejectsTheCall_ThrowsProtocolExceptionAndKeepsCircuitClosed(Grpc.StatusCode code)
+    {
+        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(code, "nope"));
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsExactlyAsync<PdpProtocolException>(() => adapter.CheckAsync(TwoResources(), CancellationToken.None));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, adapter.CircuitState);
+    }
+
+    [TestMethod]
+    [DataRow(Grpc.StatusCode.Unavailable)]
+    [DataRow(Grpc.StatusCode.DeadlineExceeded)]
+    public async Task CheckAsync_TransportFailure_ThrowsUnavailableAndOpensCircuit(Grpc.StatusCode code)
+    {
+        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(code, "gone"));
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 2; i++)
+        {
+            await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.CheckAsync(TwoResources(), CancellationToken.None));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Open, adapter.CircuitState);
+        Assert.AreEqual(2, adapter.CallsSent);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_Request_CarriesScopesVersionsAuxJwtMetaAndDeadline()
+    {
+        _cerbos.Check = r => Answer(r, (_, _) => WireEffect.Deny);
+        var principal = Principal("gx_member", "globex", "member", scope: "globex") with { PolicyVersion = "v2" };
+        var resource = Resource("document", "d-1", "globex", "gx_member", "globex.team-a", "read") with { PolicyVersion = "v3" };
+        var deadline = DateTime.UtcNow.AddSeconds(7);
+        var request = Check(principal, resource) with { AuxJwt = "header.payload.sig", Deadline = deadline };
+
+        await NewAdapter().CheckAsync(request, CancellationToken.None);
+
+        var sent = _cerbos.LastCheck!;
+        Assert.AreEqual(request.RequestId, sent.RequestId);
+        Assert.IsTrue(sent.IncludeMeta);
+        Assert.AreEqual("globex", sent.Principal.Scope);
+        Assert.AreEqual("v2", sent.Principal.PolicyVersion);
+        Assert.AreEqual("globex", sent.Principal.Attr["tenant_id"].StringValue);
+        Assert.AreEqual("globex.team-a", sent.Resources[0].Resource.Scope);
+        Assert.AreEqual("v3", sent.Resources[0].Resource.PolicyVersion);
+        Assert.AreEqual("gx_member", sent.Resources[0].Resource.Attr["owner_id"].StringValue);
+        Assert.AreEqual("header.payload.sig", sent.AuxData.Jwt.Token);
+        Assert.AreEqual(deadline, _cerbos.Options.Single().Deadline);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_NoCallerDeadline_UsesDefaultTimeout()
+    {
+        _cerbos.Check = r => Answer(r, (_, _) => WireEffect.Deny);
+        var before = DateTime.UtcNow;
+
+        await NewAdapter().CheckAsync(TwoResources(), CancellationToken.None);
+
+        var deadline = _cerbos.Options.Single().Deadline!.Value;
+        Assert.IsTrue(deadline >= before.AddSeconds(3) && deadline <= DateTime.UtcNow.AddSeconds(3), deadline.ToString("O"));
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_MetaInAnswer_MapsMatchesDerivedRolesAndValidationErrors()
+    {
+        _cerbos.Check = r =>
+        {
+            var response = Answer(r, (_, _) => WireEffect.Allow);
+            var meta = new ResultEntry.Types.Meta();
+            meta.Actions["read"] = new ResultEntry.Types.Meta.Types.EffectMeta { MatchedPolicy = "resource.project.vdefault/acme", MatchedScope = "acme" };
+            meta.EffectiveDerivedRoles.Add("owner");
+            response.Results[0].Meta = meta;
+            response.Results[0].ValidationErrors.Add(new ValidationError
+            {
+                Path = "/tenant_id",
+                Message = "missing",
+                Source = ValidationError.Types.Source.Resource,
+            });
+            return response;
+        };
+
+        var result = await NewAdapter().CheckAsync(TwoResources(), CancellationToken.None);
+
+        var decision = result.Results[0];
+        Assert.AreEqual(new ActionMatch("resource.project.vdefault/acme", "acme"), decision.Matches["read"]);
+        CollectionAssert.AreEqual(new[] { "owner" }, decision.EffectiveDerivedRoles.ToArray());
+        Assert.AreEqual(new ValidationIssue("/tenant_id", "missing", "resource"), decision.ValidationErrors.Single());
+    }
+
+    private CerbosDecisionPoint NewAdapter() => new(
+        _cerbos,
+        new CerbosOptions
+        {
+            DefaultTimeout = TimeSpan.FromSeconds(3),
+            BreakerMinimumThroughput = 2,
+            BreakerSamplingDuration = TimeSpan.FromSeconds(30),
+            BreakerBreakDuration = TimeSpan.FromSeconds(30),
+        },
+        _logs.CreateLogger("test"),
+        TimeProvider.System);
+
+    private void AssertProtocolErrorLogged(string detail)
+    {
+        var entry = _logs.Entries.Where(e => e.EventId == 3100).Select(e => e.Message).FirstOrDefault(m => m.Contains(detail, StringComparison.Ordinal));
+        Assert.IsNotNull(entry, string.Join("\n", _logs.Entries.Select(e => e.Message)));
+        StringAssert.Contains(entry, "cerbos_call_id call-1");
+        StringAssert.Contains(entry, "request_id req-");
+    }
+
+    private static CheckResourcesResponse Answer(CheckResourcesRequest request, Func<string, string, WireEffect> effect)
+    {
+        var response = new CheckResourcesResponse { RequestId = request.RequestId, CerbosCallId = "call-1" };
+        foreach (var entry in request.Resources)
+        {
+            var result = new ResultEntry { Resource = new ResultEntry.Types.Resource { Id = entry.Resource.Id, Kind = entry.Resource.Kind } };
+            foreach (var action in entry.Actions)
+            {
+                result.Actions[action] = effect(entry.Resource.Id, action);
+            }
+
+            response.Results.Add(result);
+        }
+
+        return response;
+    }
+}
