@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddSingleton<DecisionService>();
 
         services.AddSingleton<IDependencyProbe, PostgresProbe>();
+        services.AddSingleton<IDependencyProbe, CerbosProbe>();
         services.AddHostedService<DependencyHealthMonitor>();
         return services;
     }

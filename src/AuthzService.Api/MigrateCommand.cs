@@ -8,7 +8,7 @@ internal static class MigrateCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         var problems = new DatabaseOptionsValidator().Validate(null, new DatabaseOptions { ConnectionString = connectionString });
         if (problems.Failed)

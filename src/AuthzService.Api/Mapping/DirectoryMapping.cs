@@ -8,12 +8,14 @@ namespace AuthzService.Api.Mapping;
 /// <summary>Maps tenants and memberships between the wire and the domain.</summary>
 internal static class DirectoryMapping
 {
+    public const string DefaultTier = "free";
+
     public static TenantInfo ToDomain(V1.Tenant tenant) => new(
         tenant.Id,
         tenant.DisplayName,
         tenant.CerbosScope,
         tenant.Status == V1.TenantStatus.Suspended ? TenantStatus.Suspended : TenantStatus.Active,
-        tenant.Tier);
+        tenant.Tier.Length == 0 ? DefaultTier : tenant.Tier);
 
     public static V1.Tenant ToProto(TenantInfo tenant) => new()
     {

@@ -25,17 +25,22 @@ internal sealed class AuthorizationGrpcService(
                 ServiceName, "PlanResources", PlanResourcesRequest.Parser, (s, r, c) => s.PlanResourcesAsync(r, c));
     }
 
+    private static DateTime? DeadlineOf(ServerCallContext context) =>
+        context.Deadline == DateTime.MaxValue ? null : context.Deadline;
+
     public async Task<CheckResourcesResponse> CheckResourcesAsync(CheckResourcesRequest request, ServerCallContext context)
     {
         checkValidator.ThrowIfInvalid(request);
-        var outcome = await decisions.CheckAsync(CheckMapping.ToCommand(request), context.CancellationToken);
+        var command = CheckMapping.ToCommand(request) with { Deadline = DeadlineOf(context) };
+        var outcome = await decisions.CheckAsync(command, context.CancellationToken);
         return CheckMapping.ToResponse(request, outcome);
     }
 
     public async Task<PlanResourcesResponse> PlanResourcesAsync(PlanResourcesRequest request, ServerCallContext context)
     {
         planValidator.ThrowIfInvalid(request);
-        var outcome = await decisions.PlanAsync(PlanMapping.ToCommand(request), context.CancellationToken);
+        var command = PlanMapping.ToCommand(request) with { Deadline = DeadlineOf(context) };
+        var outcome = await decisions.PlanAsync(command, context.CancellationToken);
         return PlanMapping.ToResponse(request, outcome);
     }
 }

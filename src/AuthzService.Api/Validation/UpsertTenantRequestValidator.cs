@@ -22,8 +22,8 @@ internal sealed partial class UpsertTenantRequestValidator : AbstractValidator<U
                 .OverridePropertyName("tenant.cerbos_scope");
             RuleFor(x => x.Tenant.Status).IsInEnum().WithMessage("is not a known status").OverridePropertyName("tenant.status");
             RuleFor(x => x.Tenant.Tier)
-                .Must(v => v.Length == 0 || (v.Length <= 64 && TierPattern().IsMatch(v)))
-                .WithMessage("must match [a-z0-9_-]{1,64}")
+                .Must(v => v.Length == 0 || Tiers.Contains(v))
+                .WithMessage("must be one of free, pro, enterprise (empty means free)")
                 .OverridePropertyName("tenant.tier");
         });
     }
@@ -32,6 +32,6 @@ internal sealed partial class UpsertTenantRequestValidator : AbstractValidator<U
     [GeneratedRegex("^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$")]
     private static partial Regex ScopePattern();
 
-    [GeneratedRegex("^[a-z0-9_-]+$")]
-    private static partial Regex TierPattern();
+    /// <summary>The tiers the principal schema (cerbos-policies/_schemas/principal.json) accepts.</summary>
+    public static readonly IReadOnlySet<string> Tiers = new HashSet<string>(StringComparer.Ordinal) { "free", "pro", "enterprise" };
 }

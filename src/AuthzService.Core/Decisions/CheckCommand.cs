@@ -9,4 +9,8 @@ public sealed record CheckCommand(
     IReadOnlyList<ResourceCheck> Resources,
     bool IncludeMeta,
     string? AuxJwt,
-    Freshness Freshness);
+    Freshness Freshness)
+{
+    /// <summary>The caller's deadline (UTC), forwarded to the PDP; null when the caller set none.</summary>
+    public DateTime? Deadline { get; init; }
+}

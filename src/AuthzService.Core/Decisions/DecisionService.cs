@@ -60,6 +60,7 @@ public sealed class DecisionService(
                 command.AuxJwt)
             {
                 Stamp = StampOf(principal, command.Freshness),
+                Deadline = command.Deadline,
             };
             var answer = await pdp.CheckAsync(request, cancellationToken).ConfigureAwait(false);
             if (answer.Results.Count != asked.Count)
@@ -108,7 +109,10 @@ public sealed class DecisionService(
         var plan = await pdp.PlanAsync(
             new PdpPlanRequest(
                 command.RequestId, ToPdp(principal), command.Kind, command.Attributes, command.PolicyVersion,
-                principal.Scope, command.Actions, command.IncludeMeta, command.AuxJwt),
+                principal.Scope, command.Actions, command.IncludeMeta, command.AuxJwt)
+            {
+                Deadline = command.Deadline,
+            },
             cancellationToken).ConfigureAwait(false);
         return new PlanOutcome(plan.Kind, plan.Condition, plan.FilterDebug, plan.ValidationErrors, DenyReason.None, principal, principal.Scope);
     }

@@ -10,4 +10,8 @@ public sealed record PlanCommand(
     string PolicyVersion,
     IReadOnlyList<string> Actions,
     bool IncludeMeta,
-    string? AuxJwt);
+    string? AuxJwt)
+{
+    /// <summary>The caller's deadline (UTC), forwarded to the PDP; null when the caller set none.</summary>
+    public DateTime? Deadline { get; init; }
+}

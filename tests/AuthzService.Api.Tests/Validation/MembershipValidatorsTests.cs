@@ -78,7 +78,7 @@ public sealed class MembershipValidatorsTests
     [TestMethod]
     public void UpsertTenant_UnknownStatusAndBadTier_Fail()
     {
-        var request = new UpsertTenantRequest { Tenant = new Tenant { Id = "acme", Status = (TenantStatus)42, Tier = "Gold Plan" } };
+        var request = new UpsertTenantRequest { Tenant = new Tenant { Id = "acme", Status = (TenantStatus)42, Tier = "gold" } };
         var message = Fail(new UpsertTenantRequestValidator(), request);
         StringAssert.Contains(message, "tenant.status:");
         StringAssert.Contains(message, "tenant.tier:");
