@@ -42,7 +42,7 @@ for proj in tests/*/*.csproj; do
     grep -rqs --include='*.cs' -E '\[TestClass\]' "$(dirname "$proj")" || continue
     log="$logdir/$name.log"
     echo "::: $name"
-    dotnet test "$proj" -c "$config" --no-build --nologo --logger "console;verbosity=normal" >"$log" 2>&1
+    dotnet test "$proj" -c "$config" --no-build --nologo >"$log" 2>&1
     rc=$?
     grep -E '^\s+(Failed|Skipped) |Error Message|^\s+at |Passed!|Failed!|error' "$log" | head -200
     res=$(grep -E '(Passed|Failed)!\s+-' "$log" | tail -1)
