@@ -1,4 +1,5 @@
 using AuthzService.Contracts.V1;
+using AuthzService.Core.Tenancy;
 using FluentValidation;
 
 namespace AuthzService.Api.Validation;
@@ -20,6 +21,11 @@ internal sealed class PlanResourcesRequestValidator : AbstractValidator<PlanReso
             .LessThanOrEqualTo(RequestLimits.MaxJwtLength)
             .WithMessage($"must be at most {RequestLimits.MaxJwtLength} characters")
             .When(x => x.AuxData is not null)
+            .OverridePropertyName("aux_data.jwt");
+        RuleFor(x => x.AuxData.Jwt)
+            .Must(jwt => JwtTenantClaim.TryReadTenants(jwt, out _))
+            .WithMessage("is not a JWT (header.payload.signature with a JSON payload)")
+            .When(x => x.AuxData is { Jwt.Length: > 0 and <= RequestLimits.MaxJwtLength })
             .OverridePropertyName("aux_data.jwt");
     }
 }

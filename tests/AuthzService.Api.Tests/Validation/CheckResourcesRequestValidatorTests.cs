@@ -215,6 +215,24 @@ public sealed class CheckResourcesRequestValidatorTests
     }
 
     [TestMethod]
+    [DataRow("not-a-jwt")]
+    [DataRow("a.b.c")]
+    public void Validate_MalformedJwt_Fails(string jwt)
+    {
+        var request = Valid();
+        request.AuxData = new AuxData { Jwt = jwt };
+        StringAssert.Contains(Fail(request), "aux_data.jwt: is not a JWT");
+    }
+
+    [TestMethod]
+    public void Validate_WellFormedJwt_Passes()
+    {
+        var request = Valid();
+        request.AuxData = new AuxData { Jwt = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.sig" };
+        Validator.ThrowIfInvalid(request);
+    }
+
+    [TestMethod]
     public void Validate_MalformedConsistencyToken_Fails()
     {
         var request = Valid();
