@@ -25,27 +25,21 @@ internal sealed class CacheGrpcService(IDirectoryWriter directory, IValidator<In
     {
         validator.ThrowIfInvalid(request);
         var ct = context.CancellationToken;
-        switch (request.ScopeCase)
+        if (request.ScopeCase == InvalidateRequest.ScopeOneofCase.Principal)
         {
-            case InvalidateRequest.ScopeOneofCase.Principal:
-            {
-                var p = request.Principal;
-                var version = await directory.BumpPrincipalAsync(p.TenantId, p.PrincipalId, ct);
-                return Response(version, new ConsistencyToken(p.TenantId, p.PrincipalId, 0, version, 0));
-            }
-
-            case InvalidateRequest.ScopeOneofCase.Tenant:
-            {
-                var version = await directory.BumpTenantAsync(request.Tenant.TenantId, ct);
-                return Response(version, new ConsistencyToken(request.Tenant.TenantId, string.Empty, version, 0, 0));
-            }
-
-            default:
-            {
-                var epoch = await directory.BumpPolicyEpochAsync("invalidate", ct);
-                return Response(epoch, new ConsistencyToken(string.Empty, string.Empty, 0, 0, epoch));
-            }
+            var p = request.Principal;
+            var version = await directory.BumpPrincipalAsync(p.TenantId, p.PrincipalId, ct);
+            return Response(version, new ConsistencyToken(p.TenantId, p.PrincipalId, 0, version, 0));
         }
+
+        if (request.ScopeCase == InvalidateRequest.ScopeOneofCase.Tenant)
+        {
+            var version = await directory.BumpTenantAsync(request.Tenant.TenantId, ct);
+            return Response(version, new ConsistencyToken(request.Tenant.TenantId, string.Empty, version, 0, 0));
+        }
+
+        var epoch = await directory.BumpPolicyEpochAsync("invalidate", ct);
+        return Response(epoch, new ConsistencyToken(string.Empty, string.Empty, 0, 0, epoch));
     }
 
     private static InvalidateResponse Response(long version, ConsistencyToken token) =>
