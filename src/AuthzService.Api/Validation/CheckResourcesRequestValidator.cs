@@ -1,5 +1,4 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Core.Tenancy;
 using FluentValidation;
 
 namespace AuthzService.Api.Validation;
@@ -14,16 +13,7 @@ internal sealed class CheckResourcesRequestValidator : AbstractValidator<CheckRe
             .WithMessage($"must have 1 to {RequestLimits.MaxResources} entries")
             .OverridePropertyName("resources");
         RuleForEach(x => x.Resources).SetValidator(new ResourceEntryValidator()).OverridePropertyName("resources");
-        RuleFor(x => x.AuxData.Jwt.Length)
-            .LessThanOrEqualTo(RequestLimits.MaxJwtLength)
-            .WithMessage($"must be at most {RequestLimits.MaxJwtLength} characters")
-            .When(x => x.AuxData is not null)
-            .OverridePropertyName("aux_data.jwt");
-        RuleFor(x => x.AuxData.Jwt)
-            .Must(jwt => JwtTenantClaim.TryReadTenants(jwt, out _))
-            .WithMessage("is not a JWT (header.payload.signature with a JSON payload)")
-            .When(x => x.AuxData is { Jwt.Length: > 0 and <= RequestLimits.MaxJwtLength })
-            .OverridePropertyName("aux_data.jwt");
+        this.AddAuxDataRules(x => x.AuxData);
         RuleFor(x => x.Consistency.AtLeastAsFresh)
             .Must(ConsistencyTokenFormat.IsWellFormed)
             .WithMessage("is not a consistency token returned by this service")

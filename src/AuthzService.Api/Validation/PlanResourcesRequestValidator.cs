@@ -1,5 +1,4 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Core.Tenancy;
 using FluentValidation;
 
 namespace AuthzService.Api.Validation;
@@ -17,15 +16,6 @@ internal sealed class PlanResourcesRequestValidator : AbstractValidator<PlanReso
             RuleFor(x => x.Resource.Attr).BoundedAttributes().OverridePropertyName("resource.attr");
         });
         RuleFor(x => x.Actions).IdList(1, RequestLimits.MaxActions).OverridePropertyName("actions");
-        RuleFor(x => x.AuxData.Jwt.Length)
-            .LessThanOrEqualTo(RequestLimits.MaxJwtLength)
-            .WithMessage($"must be at most {RequestLimits.MaxJwtLength} characters")
-            .When(x => x.AuxData is not null)
-            .OverridePropertyName("aux_data.jwt");
-        RuleFor(x => x.AuxData.Jwt)
-            .Must(jwt => JwtTenantClaim.TryReadTenants(jwt, out _))
-            .WithMessage("is not a JWT (header.payload.signature with a JSON payload)")
-            .When(x => x.AuxData is { Jwt.Length: > 0 and <= RequestLimits.MaxJwtLength })
-            .OverridePropertyName("aux_data.jwt");
+        this.AddAuxDataRules(x => x.AuxData);
     }
 }

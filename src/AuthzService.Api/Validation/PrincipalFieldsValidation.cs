@@ -1,3 +1,5 @@
+using AuthzService.Contracts.V1;
+using AuthzService.Core.Tenancy;
 using FluentValidation;
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
@@ -20,5 +22,20 @@ internal static class PrincipalFieldsValidation
         validator.RuleFor(x => teamId(x)).OptionalId().OverridePropertyName("team_id");
         validator.RuleFor(x => principalId(x)).ValidId().OverridePropertyName("principal_id");
         validator.RuleFor(x => context(x)).BoundedAttributes().OverridePropertyName("principal_context");
+    }
+
+    /// <summary><c>aux_data.jwt</c>: bounded, and a JWT we can read the tenant claims of.</summary>
+    public static void AddAuxDataRules<T>(this AbstractValidator<T> validator, Func<T, AuxData?> auxData)
+    {
+        validator.RuleFor(x => auxData(x)!.Jwt.Length)
+            .LessThanOrEqualTo(RequestLimits.MaxJwtLength)
+            .WithMessage($"must be at most {RequestLimits.MaxJwtLength} characters")
+            .When(x => auxData(x) is not null)
+            .OverridePropertyName("aux_data.jwt");
+        validator.RuleFor(x => auxData(x)!.Jwt)
+            .Must(jwt => JwtTenantClaim.TryReadTenants(jwt, out _))
+            .WithMessage("is not a JWT (header.payload.signature with a JSON payload)")
+            .When(x => auxData(x) is { Jwt.Length: > 0 and <= RequestLimits.MaxJwtLength })
+            .OverridePropertyName("aux_data.jwt");
     }
 }

@@ -19,18 +19,11 @@ public sealed class DecisionService(
     {
         ArgumentNullException.ThrowIfNull(command);
         var tenantId = command.Principal.TenantId;
-        if (JwtTenantClaim.ContradictsTenant(command.AuxJwt, tenantId))
+        var (built, tenantDenial) = await ResolvePrincipalAsync(
+            command.RequestId, command.Principal, command.AuxJwt, command.Freshness, cancellationToken).ConfigureAwait(false);
+        if (built.Principal is null)
         {
-            CoreLog.JwtTenantMismatch(logger, command.RequestId, tenantId, command.Principal.PrincipalId);
-            throw new TenantMismatchException("aux_data.jwt names a different tenant than tenant_id");
-        }
-
-        var built = await principals.GetAsync(command.Principal, command.Freshness, cancellationToken).ConfigureAwait(false);
-        if (built.Outcome != PrincipalBuildOutcome.Built || built.Principal is null)
-        {
-            var reason = built.Outcome == PrincipalBuildOutcome.TenantSuspended ? DenyReason.TenantSuspended : DenyReason.TenantUnknown;
-            CoreLog.TenantDenied(logger, command.RequestId, tenantId, reason);
-            return new CheckOutcome([.. command.Resources.Select(r => DenyAll(r, reason))], null, built.Outcome);
+            return new CheckOutcome([.. command.Resources.Select(r => DenyAll(r, tenantDenial))], null, built.Outcome);
         }
 
         var principal = built.Principal;
@@ -84,19 +77,12 @@ public sealed class DecisionService(
     {
         ArgumentNullException.ThrowIfNull(command);
         var tenantId = command.Principal.TenantId;
-        if (JwtTenantClaim.ContradictsTenant(command.AuxJwt, tenantId))
-        {
-            CoreLog.JwtTenantMismatch(logger, command.RequestId, tenantId, command.Principal.PrincipalId);
-            throw new TenantMismatchException("aux_data.jwt names a different tenant than tenant_id");
-        }
-
         // Plans are not cached: they are rarer than checks and their trees are large.
-        var built = await principals.GetAsync(command.Principal, Freshness.Default, cancellationToken).ConfigureAwait(false);
-        if (built.Outcome != PrincipalBuildOutcome.Built || built.Principal is null)
+        var (built, tenantDenial) = await ResolvePrincipalAsync(
+            command.RequestId, command.Principal, command.AuxJwt, Freshness.Default, cancellationToken).ConfigureAwait(false);
+        if (built.Principal is null)
         {
-            var reason = built.Outcome == PrincipalBuildOutcome.TenantSuspended ? DenyReason.TenantSuspended : DenyReason.TenantUnknown;
-            CoreLog.TenantDenied(logger, command.RequestId, tenantId, reason);
-            return new PlanOutcome(PlanKind.AlwaysDenied, null, string.Empty, [], reason, null, string.Empty);
+            return new PlanOutcome(PlanKind.AlwaysDenied, null, string.Empty, [], tenantDenial, null, string.Empty);
         }
 
         var principal = built.Principal;
@@ -115,6 +101,30 @@ public sealed class DecisionService(
             },
             cancellationToken).ConfigureAwait(false);
         return new PlanOutcome(plan.Kind, plan.Condition, plan.FilterDebug, plan.ValidationErrors, DenyReason.None, principal, principal.Scope);
+    }
+
+    /// <summary>
+    /// The checks every request starts with: a JWT naming another tenant is refused outright; an unknown
+    /// or suspended tenant yields no principal and the reason to deny everything with.
+    /// </summary>
+    private async Task<(PrincipalBuildResult Built, DenyReason TenantDenial)> ResolvePrincipalAsync(
+        string requestId, PrincipalRequest request, string? auxJwt, Freshness freshness, CancellationToken cancellationToken)
+    {
+        if (JwtTenantClaim.ContradictsTenant(auxJwt, request.TenantId))
+        {
+            CoreLog.JwtTenantMismatch(logger, requestId, request.TenantId, request.PrincipalId);
+            throw new TenantMismatchException("aux_data.jwt names a different tenant than tenant_id");
+        }
+
+        var built = await principals.GetAsync(request, freshness, cancellationToken).ConfigureAwait(false);
+        if (built.Outcome == PrincipalBuildOutcome.Built && built.Principal is not null)
+        {
+            return (built, DenyReason.None);
+        }
+
+        var reason = built.Outcome == PrincipalBuildOutcome.TenantSuspended ? DenyReason.TenantSuspended : DenyReason.TenantUnknown;
+        CoreLog.TenantDenied(logger, requestId, request.TenantId, reason);
+        return (built with { Principal = null }, reason);
     }
 
     private static PdpPrincipal ToPdp(BuiltPrincipal principal) =>
