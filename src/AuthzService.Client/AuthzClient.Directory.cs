@@ -94,7 +94,10 @@ public sealed partial class AuthzClient
         {
             var request = new ListMembershipsRequest
             {
-                TenantId = tenantId ?? string.Empty, PrincipalId = principalId ?? string.Empty, PageSize = pageSize, PageToken = token,
+                TenantId = tenantId ?? string.Empty,
+                PrincipalId = principalId ?? string.Empty,
+                PageSize = pageSize,
+                PageToken = token,
             };
             var page = await ListMembershipsAsync(request, cancellationToken).ConfigureAwait(false);
             foreach (var membership in page.Memberships)

@@ -27,7 +27,7 @@ internal static class MembershipsCommand
         return command;
     }
 
-    private static Option<string?> Tenant() => new("--tenant", "-t") { Description = "Tenant id (required)" };
+    private static Option<string?> Tenant() => new("--tenant", "-t") { Description = "Tenant id", Required = true };
 
     private static Option<string?> Principal(string description) => new("--principal", "-p") { Description = description };
 
@@ -78,7 +78,8 @@ internal static class MembershipsCommand
     private static Command Upsert(CommandRunner runner)
     {
         var tenant = Tenant();
-        var principal = Principal("Principal id (required)");
+        var principal = Principal("Principal id");
+        principal.Required = true;
         var team = Team("Team id; omit for the tenant-wide membership");
         var role = new Option<string[]>("--role") { Description = "Role (repeatable or comma-separated), e.g. org_admin, member, viewer, team_lead" };
         var attr = new Option<string[]>("--attr") { Description = "Membership attribute for P.attr, key=value or key:=json (repeatable)" };
@@ -126,7 +127,8 @@ internal static class MembershipsCommand
     private static Command Delete(CommandRunner runner)
     {
         var tenant = Tenant();
-        var principal = Principal("Principal id (required)");
+        var principal = Principal("Principal id");
+        principal.Required = true;
         var team = Team("Team id; omit for the tenant-wide membership");
         var command = new Command("delete", """
             Remove one membership. Idempotent: removing a missing membership succeeds.

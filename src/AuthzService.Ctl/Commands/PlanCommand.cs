@@ -82,7 +82,8 @@ internal static class PlanCommand
 
         if (response.Meta is { } meta)
         {
-            if (meta.FilterDebug.Length > 0)
+            // Cerbos's own rendering, when it says something the condition line does not.
+            if (meta.FilterDebug.Length > 0 && meta.FilterDebug != ProtoText.Condition(response.Filter?.Condition))
             {
                 w.WriteLine($"  cerbos:      {meta.FilterDebug}");
             }

@@ -66,6 +66,8 @@ public sealed class CtlHelpTests
     [DataRow(new[] { "check", "-t", "acme", "-p", "alice", "-r", "document:d" }, "--action is required")]
     [DataRow(new[] { "check", "-t", "a", "-p", "b", "-r", "d:1", "-a", "read", "--timeout", "soon" }, "--timeout 'soon'")]
     [DataRow(new[] { "health", "--address", "ftp://x" }, "--address 'ftp://x'")]
+    [DataRow(new[] { "memberships", "upsert", "-t", "acme", "--role", "viewer" }, "--principal")]
+    [DataRow(new[] { "tenants", "upsert", "x", "--status", "paused" }, "paused")]
     [DataRow(new[] { "invalidate" }, "exactly one of")]
     [DataRow(new[] { "invalidate", "--tenant", "acme", "--policies" }, "exactly one of")]
     [DataRow(new[] { "invalidate", "--principal", "bob" }, "TENANT/PRINCIPAL")]
