@@ -106,18 +106,29 @@ log "applying migrations and loading demo data"
 dotnet "$api" migrate >/dev/null
 as_pg "$pgbin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -f scripts/demo-data.sql
 
+ctl="scripts/authzctl"
+[[ "$config" == Release ]] || ctl="CONFIG=$config scripts/authzctl"
 cat <<TXT
 
-  AuthzService is starting on ${LISTEN#http://} (h2c). Try, from another terminal:
+  AuthzService is starting on ${LISTEN#http://} (h2c). Try authzctl from another terminal
+  (scripts/authzctl runs src/AuthzService.Ctl/bin/$config/net10.0/authzctl.dll; exit 0 allowed, 1 denied, 2 error):
 
-    node scripts/authz-check.js --tenant acme --principal alice --kind document --id doc-1 \\
-         --attr tenant_id=acme --attr owner_id=bob --actions read,delete
-    node scripts/authz-check.js --tenant globex --principal alice --kind document --id doc-9 \\
-         --attr tenant_id=globex --attr owner_id=dave --actions read,delete
+    $ctl health
+    $ctl check --tenant acme --principal alice --resource document:doc-1 \\
+        --attr tenant_id=acme --attr owner_id=bob --action read --action delete
+    $ctl check --tenant globex --principal alice --resource document:doc-9 \\
+        --attr tenant_id=globex --attr owner_id=dave --action read --action delete
+    $ctl explain --tenant acme --principal bob --team red --resource document:doc-1 \\
+        --attr tenant_id=acme --attr owner_id=bob --action delete
+    $ctl tenants list
+    $ctl memberships list --tenant acme -o json
+    $ctl invalidate --tenant acme
+    $ctl --help
 
   Demo principals: alice (org_admin in acme, viewer in globex), bob (member in acme, team_lead of
   team red), carol (viewer in acme, team_member of blue), dave (member in globex), erin (admin of
-  the suspended tenant initech). Ctrl-C stops everything.
+  the suspended tenant initech). An independent client (grpc-js): scripts/authz-check.js (usage in its header).
+  Ctrl-C stops everything.
 
 TXT
 export ASPNETCORE_ENVIRONMENT=Development

@@ -44,6 +44,8 @@ internal sealed class ClientCertificateRecordingServer : IAsyncDisposable
         var port = FreePort.Next();
         var serverCertificate = certificates.IssueServer();
         var builder = WebApplication.CreateSlimBuilder();
+        // The test bin holds the service's appsettings.json, whose Kestrel endpoint (127.0.0.1:50051) would be bound too.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         ClientCertificateRecordingServer? self = null;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
