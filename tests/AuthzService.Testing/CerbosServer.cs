@@ -228,6 +228,16 @@ public sealed class CerbosServer : IAsyncDisposable, IDisposable
           enabled: false
         telemetry:
           disabled: true
+        {AuxDataConfig()}
+        """;
+
+    private string AuxDataConfig() => _options.JwksPath is null ? string.Empty : $"""
+        auxData:
+          jwt:
+            keySets:
+              - id: test
+                local:
+                  file: "{_options.JwksPath}"
         """;
 
     // Process.Kill sends SIGKILL; an outage test wants Cerbos's own graceful shutdown. kill(1) avoids

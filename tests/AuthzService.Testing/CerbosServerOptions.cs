@@ -8,6 +8,12 @@ public sealed class CerbosServerOptions
 
     public CerbosServerCertificate ServerCertificate { get; init; } = CerbosServerCertificate.Valid;
 
+    /// <summary>
+    /// A local JWKS file; when set, Cerbos verifies <c>aux_data.jwt</c> against it (key set id <c>test</c>).
+    /// Without it Cerbos has no key set and rejects every aux_data JWT as invalid.
+    /// </summary>
+    public string? JwksPath { get; init; }
+
     /// <summary>How long to wait for <c>/_cerbos/health</c> to answer before failing with the Cerbos log.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

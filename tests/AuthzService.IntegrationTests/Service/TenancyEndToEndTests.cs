@@ -1,18 +1,19 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
-using Google.Protobuf.WellKnownTypes;
+using static AuthzService.IntegrationTests.Service.AuthzApi;
 
 namespace AuthzService.IntegrationTests.Service;
 
-/// <summary>Tenancy through the real API: real service, real PostgreSQL, real Cerbos.</summary>
+/// <summary>
+/// Tenancy through the real API (real service, PostgreSQL and Cerbos): roles come from exactly the
+/// requested tenant and team, and directory changes show in the very next check. Tests run in parallel,
+/// so a test that changes state uses principals or tenants of its own.
+/// </summary>
 [TestClass]
 public sealed class TenancyEndToEndTests
 {
     private static AuthzServiceInstance s_service = null!;
-
-    public TestContext TestContext { get; set; } = null!;
 
     [ClassInitialize]
     public static async Task StartAsync(TestContext context)
@@ -20,66 +21,265 @@ public sealed class TenancyEndToEndTests
         var database = await PostgresAssemblyFixture.CreateDatabaseAsync("e2e_tenancy", context.CancellationToken);
         var cerbos = await CerbosServerFixture.GetSharedAsync();
         s_service = await AuthzServiceInstance.StartAsync(database, cerbos, cancellationToken: context.CancellationToken);
-        foreach (var (id, scope, tier) in new[] { ("acme", "acme", "pro"), ("globex", "", "free") })
-        {
-            await Membership("UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = id, CerbosScope = scope, Tier = tier } }, UpsertTenantResponse.Parser);
-        }
+        await s_service.UpsertTenantAsync("acme", scope: "acme", tier: "pro");
+        await s_service.UpsertTenantAsync("globex", tier: "pro");
+        await s_service.UpsertTenantAsync("initech", tier: "pro");
 
-        await Upsert("acme", "alice", "", "org_admin");
-        await Upsert("globex", "alice", "", "viewer");
+        await s_service.GrantAsync("acme", "alice", "", "org_admin");
+        await s_service.GrantAsync("globex", "alice", "", "viewer");
+
+        // bob leads team "red" of acme and nothing else; initech also has a team called "red".
+        await s_service.GrantAsync("acme", "bob", "red", "team_lead");
+        await s_service.GrantAsync("acme", "someone", "blue", "team_member");
+        await s_service.GrantAsync("initech", "someone", "red", "team_lead");
+
+        await s_service.GrantAsync("acme", "erin", "");
     }
 
     [ClassCleanup]
     public static async Task StopAsync() => await s_service.DisposeAsync();
 
-    private static Task<TResponse> Membership<TRequest, TResponse>(string method, TRequest request, Google.Protobuf.MessageParser<TResponse> parser)
-        where TRequest : Google.Protobuf.IMessage
-        where TResponse : Google.Protobuf.IMessage<TResponse> =>
-        s_service.CallAsync("authz.v1.MembershipService", method, request, parser);
-
-    private static Task<UpsertMembershipResponse> Upsert(string tenant, string principal, string team, params string[] roles) =>
-        Membership("UpsertMembership", new UpsertMembershipRequest
-        {
-            Membership = new Contracts.V1.Membership { TenantId = tenant, PrincipalId = principal, TeamId = team, Roles = { roles } },
-        }, UpsertMembershipResponse.Parser);
-
-    private static Task<CheckResourcesResponse> Check(string tenant, string principal, string resourceTenant, params string[] actions)
+    [TestMethod]
+    [DataRow("project", new[] { "read", "create", "update", "archive", "delete" })]
+    [DataRow("document", new[] { "read", "create", "comment", "update", "share", "delete" })]
+    [DataRow("billing_account", new[] { "read", "view_invoices" })]
+    public async Task CheckResources_AdminInTenantA_AllowsAdminActionsInA(string kind, string[] actions)
     {
-        var request = new CheckResourcesRequest { TenantId = tenant, PrincipalId = principal, RequestId = "t" };
-        var resource = new Resource { Kind = "document", Id = "doc-1" };
-        resource.Attr["tenant_id"] = Value.ForString(resourceTenant);
-        resource.Attr["owner_id"] = Value.ForString("someone-else");
-        request.Resources.Add(new ResourceEntry { Resource = resource, Actions = { actions } });
-        return s_service.CallAsync("authz.v1.AuthorizationService", "CheckResources", request, CheckResourcesResponse.Parser);
+        var response = await s_service.CheckAsync(Check("acme", "alice", kind, actions));
+
+        foreach (var action in actions)
+        {
+            Assert.AreEqual(Effect.Allow, response.Results[0].Actions[action], $"{kind}:{action} in acme");
+        }
     }
 
     [TestMethod]
-    public async Task CheckResources_AdminInAViewerInB_AdminRightsOnlyInA()
+    [DataRow("project", new[] { "create", "update", "archive", "delete" })]
+    [DataRow("document", new[] { "create", "comment", "update", "share", "delete" })]
+    [DataRow("billing_account", new[] { "read", "view_invoices", "update", "cancel" })]
+    public async Task CheckResources_ViewerInTenantB_DeniesAdminActionsInB(string kind, string[] actions)
     {
-        var inA = await Check("acme", "alice", "acme", "read", "delete");
-        var inB = await Check("globex", "alice", "globex", "read", "delete");
+        var response = await s_service.CheckAsync(Check("globex", "alice", kind, actions));
 
-        Assert.AreEqual(Effect.Allow, inA.Results[0].Actions["delete"]);
-        Assert.AreEqual(Effect.Allow, inB.Results[0].Actions["read"]);
-        Assert.AreEqual(Effect.Deny, inB.Results[0].Actions["delete"]);
+        foreach (var action in actions)
+        {
+            Assert.AreEqual(Effect.Deny, response.Results[0].Actions[action], $"{kind}:{action} in globex");
+        }
+
+        Assert.AreEqual(DenyReason.Unspecified, response.Results[0].DenyReason, "denied by policy, not locally");
+    }
+
+    [TestMethod]
+    public async Task CheckResources_ViewerInTenantB_KeepsOnlyViewerRightsAndRolesInB()
+    {
+        var request = Check("globex", "alice", Entry(Resource("project", "p", "globex"), "read"), Entry(Resource("document", "d", "globex"), "read"));
+        request.IncludeMeta = true;
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.AreEqual(Effect.Allow, response.Results[0].Actions["read"]);
+        Assert.AreEqual(Effect.Allow, response.Results[1].Actions["read"]);
+        CollectionAssert.AreEqual(new[] { "viewer" }, response.Meta.Principal.Roles.ToArray());
+        Assert.AreEqual("globex", response.Meta.Principal.Attr["tenant_id"].StringValue);
+    }
+
+    [TestMethod]
+    [DataRow("document", new[] { "read", "comment", "update", "delete" })]
+    [DataRow("project", new[] { "read", "create", "update", "archive" })]
+    public async Task CheckResources_TeamLeadOnOwnTeamResource_Allowed(string kind, string[] actions)
+    {
+        var request = Check("acme", "bob", Entry(Resource(kind, "r", "acme", team: "red"), actions));
+        request.TeamId = "red";
+
+        var response = await s_service.CheckAsync(request);
+
+        foreach (var action in actions)
+        {
+            Assert.AreEqual(Effect.Allow, response.Results[0].Actions[action], $"{kind}:{action} on red");
+        }
+    }
+
+    [TestMethod]
+    public async Task CheckResources_TeamLeadOnAnotherTeamsResource_Denied()
+    {
+        var request = Check("acme", "bob", Entry(Resource("document", "r", "acme", team: "blue"), "read", "update", "delete"));
+        request.TeamId = "red";
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.IsTrue(response.Results[0].Actions.Values.All(e => e == Effect.Deny), response.ToString());
+    }
+
+    [TestMethod]
+    public async Task CheckResources_TeamLeadActingAsAnotherTeam_GetsNoTeamRole()
+    {
+        var request = Check("acme", "bob", Entry(Resource("document", "r", "acme", team: "blue"), "read", "update"));
+        request.TeamId = "blue";
+        request.IncludeMeta = true;
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.IsTrue(response.Results[0].Actions.Values.All(e => e == Effect.Deny), response.ToString());
+        CollectionAssert.AreEqual(new[] { "non_member" }, response.Meta.Principal.Roles.ToArray());
+    }
+
+    [TestMethod]
+    public async Task CheckResources_TeamLeadWithoutTeamInRequest_GetsNoTeamRole()
+    {
+        var request = Check("acme", "bob", Entry(Resource("document", "r", "acme", team: "red"), "read", "update"));
+        request.IncludeMeta = true;
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.IsTrue(response.Results[0].Actions.Values.All(e => e == Effect.Deny), response.ToString());
+        CollectionAssert.AreEqual(new[] { "non_member" }, response.Meta.Principal.Roles.ToArray());
+    }
+
+    [TestMethod]
+    public async Task CheckResources_TeamLeadInAnotherTenantWithSameTeamName_Denied()
+    {
+        var request = Check("initech", "bob", Entry(Resource("document", "r", "initech", team: "red"), "read", "update", "delete"));
+        request.TeamId = "red";
+        request.IncludeMeta = true;
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.IsTrue(response.Results[0].Actions.Values.All(e => e == Effect.Deny), response.ToString());
+        CollectionAssert.AreEqual(new[] { "non_member" }, response.Meta.Principal.Roles.ToArray());
+        Assert.AreEqual("initech", response.Meta.Principal.Attr["tenant_id"].StringValue);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_MembershipDeletedThenTokenUsed_NextCheckDenied()
+    {
+        var principal = Unique("carol");
+        await s_service.GrantAsync("acme", principal, "", "member");
+        Assert.AreEqual(Effect.Allow, (await s_service.CheckAsync(Check("acme", principal, "document", "read"))).Results[0].Actions["read"]);
+
+        var deleted = await s_service.DeleteMembershipAsync(new DeleteMembershipRequest { TenantId = "acme", PrincipalId = principal });
+        var request = Check("acme", principal, "document", "read");
+        request.Consistency = new Consistency { AtLeastAsFresh = deleted.ConsistencyToken };
+        var response = await s_service.CheckAsync(request);
+
+        Assert.IsTrue(deleted.Deleted);
+        Assert.AreEqual(Effect.Deny, response.Results[0].Actions["read"]);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_MembershipDeletedThenFullyConsistent_NextCheckDenied()
+    {
+        var principal = Unique("carol");
+        await s_service.GrantAsync("acme", principal, "", "org_admin");
+        Assert.AreEqual(Effect.Allow, (await s_service.CheckAsync(Check("acme", principal, "project", "delete"))).Results[0].Actions["delete"]);
+
+        await s_service.DeleteMembershipAsync(new DeleteMembershipRequest { TenantId = "acme", PrincipalId = principal });
+        var request = Check("acme", principal, "project", "delete");
+        request.Consistency = new Consistency { FullyConsistent = true };
+        var response = await s_service.CheckAsync(request);
+
+        Assert.AreEqual(Effect.Deny, response.Results[0].Actions["delete"]);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_MembershipDeleted_NextPlainCheckDenied()
+    {
+        // No decision cache yet: even without a consistency requirement the next check must see the delete.
+        var principal = Unique("carol");
+        await s_service.GrantAsync("acme", principal, "red", "team_lead");
+        var request = Check("acme", principal, Entry(Resource("document", "r", "acme", team: "red"), "update"));
+        request.TeamId = "red";
+        Assert.AreEqual(Effect.Allow, (await s_service.CheckAsync(request)).Results[0].Actions["update"]);
+
+        await s_service.DeleteMembershipAsync(new DeleteMembershipRequest { TenantId = "acme", PrincipalId = principal, TeamId = "red" });
+        var response = await s_service.CheckAsync(request);
+
+        Assert.AreEqual(Effect.Deny, response.Results[0].Actions["update"]);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_TenantSuspended_DeniesEverythingLocallyAndReactivationRestores()
+    {
+        var tenant = Unique("suspended");
+        await s_service.UpsertTenantAsync(tenant);
+        await s_service.GrantAsync(tenant, "admin", "", "org_admin");
+        var request = Check(
+            tenant, "admin",
+            Entry(Resource("project", "p", tenant), "read", "delete"),
+            Entry(Resource("document", "d", tenant), "read", "share"),
+            Entry(Resource("billing_account", "b", tenant), "read"));
+        request.IncludeMeta = true;
+        Assert.IsTrue((await s_service.CheckAsync(request)).Results.All(r => r.Actions.Values.All(e => e == Effect.Allow)));
+
+        await s_service.UpsertTenantAsync(tenant, status: TenantStatus.Suspended);
+        var suspended = await s_service.CheckAsync(request);
+        await s_service.UpsertTenantAsync(tenant, status: TenantStatus.Active);
+        var restored = await s_service.CheckAsync(request);
+
+        foreach (var result in suspended.Results)
+        {
+            Assert.IsTrue(result.Actions.Values.All(e => e == Effect.Deny), result.ToString());
+            Assert.AreEqual(DenyReason.TenantSuspended, result.DenyReason);
+            Assert.AreEqual(DecisionSource.Local, result.Meta.Source);
+        }
+
+        Assert.IsTrue(restored.Results.All(r => r.Actions.Values.All(e => e == Effect.Allow)), restored.ToString());
+        Assert.IsTrue(restored.Results.All(r => r.DenyReason == DenyReason.Unspecified));
+    }
+
+    [TestMethod]
+    public async Task CheckResources_UnknownTenant_DeniesEveryActionAsTenantUnknown()
+    {
+        var request = Check(
+            "no-such-tenant", "alice",
+            Entry(Resource("project", "p", "no-such-tenant"), "read", "create", "update", "archive", "delete"),
+            Entry(Resource("document", "d", "no-such-tenant"), "read", "share"));
+        request.IncludeMeta = true;
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.HasCount(2, response.Results);
+        foreach (var result in response.Results)
+        {
+            Assert.IsTrue(result.Actions.Values.All(e => e == Effect.Deny), result.ToString());
+            Assert.AreEqual(DenyReason.TenantUnknown, result.DenyReason);
+            Assert.AreEqual(DecisionSource.Local, result.Meta.Source);
+        }
+
+        Assert.HasCount(5, response.Results[0].Actions);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_PrincipalWithoutMembership_OkResponseDeniedAsNonMember()
+    {
+        var request = Check("acme", "stranger", Entry(Resource("document", "d", "acme"), "read", "create"), Entry(Resource("project", "p", "acme"), "read"));
+        request.IncludeMeta = true;
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.IsTrue(response.Results.All(r => r.Actions.Values.All(e => e == Effect.Deny)), response.ToString());
+        Assert.IsTrue(response.Results.All(r => r.DenyReason == DenyReason.Unspecified && r.Meta.Source == DecisionSource.Cerbos));
+        CollectionAssert.AreEqual(new[] { "non_member" }, response.Meta.Principal.Roles.ToArray());
+    }
+
+    [TestMethod]
+    public async Task CheckResources_MembershipWithEmptyRoles_Denied()
+    {
+        var request = Check("acme", "erin", Entry(Resource("document", "d", "acme", owner: "erin"), "read", "update", "delete"));
+        request.IncludeMeta = true;
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.IsTrue(response.Results[0].Actions.Values.All(e => e == Effect.Deny), response.ToString());
+        CollectionAssert.AreEqual(new[] { "non_member" }, response.Meta.Principal.Roles.ToArray());
     }
 
     [TestMethod]
     public async Task CheckResources_ResourceOfAnotherTenant_DeniedAsCrossTenant()
     {
-        var response = await Check("acme", "alice", "globex", "read");
+        var response = await s_service.CheckAsync(Check("acme", "alice", Entry(Resource("document", "doc-1", "globex"), "read", "delete")));
 
         Assert.AreEqual(Effect.Deny, response.Results[0].Actions["read"]);
+        Assert.AreEqual(Effect.Deny, response.Results[0].Actions["delete"]);
         Assert.AreEqual(DenyReason.CrossTenant, response.Results[0].DenyReason);
-    }
-
-    [TestMethod]
-    public async Task CheckResources_InvalidRequest_InvalidArgumentNamingFields()
-    {
-        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => Check("", "alice", "acme"));
-
-        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode);
-        StringAssert.Contains(ex.Status.Detail, "tenant_id: is required");
-        StringAssert.Contains(ex.Status.Detail, "resources[0].actions:");
     }
 }

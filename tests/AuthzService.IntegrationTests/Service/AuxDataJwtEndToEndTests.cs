@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AuthzService.Contracts.V1;
+using AuthzService.Grpc;
+using AuthzService.IntegrationTests.Postgres;
+using AuthzService.Testing;
+using static AuthzService.IntegrationTests.Service.AuthzApi;
+
+namespace AuthzService.IntegrationTests.Service;
+
+/// <summary>
+/// aux_data.jwt end to end, against a Cerbos of its own that verifies tokens with a local key set: a token
+/// naming another tenant never reaches Cerbos (PERMISSION_DENIED); a valid one for the same tenant does.
+/// </summary>
+[TestClass]
+public sealed class AuxDataJwtEndToEndTests
+{
+    private static readonly ECDsa s_key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private static TempDirectory s_directory = null!;
+    private static CerbosServer s_cerbos = null!;
+    private static AuthzServiceInstance s_service = null!;
+
+    [ClassInitialize]
+    public static async Task StartAsync(TestContext context)
+    {
+        s_directory = new TempDirectory("authz-jwks-");
+        var jwks = Path.Combine(s_directory.Path, "jwks.json");
+        await File.WriteAllTextAsync(jwks, Jwks(s_key), context.CancellationToken);
+        s_cerbos = await CerbosServer.StartNewAsync(new CerbosServerOptions { JwksPath = jwks }, context.CancellationToken);
+        var database = await PostgresAssemblyFixture.CreateDatabaseAsync("e2e_jwt", context.CancellationToken);
+        s_service = await AuthzServiceInstance.StartAsync(database, s_cerbos, cancellationToken: context.CancellationToken);
+        await s_service.UpsertTenantAsync("acme", scope: "acme");
+        await s_service.UpsertTenantAsync("globex");
+        await s_service.GrantAsync("acme", "alice", "", "org_admin");
+    }
+
+    [ClassCleanup]
+    public static async Task StopAsync()
+    {
+        await s_service.DisposeAsync();
+        await s_cerbos.DisposeAsync();
+        s_directory.Dispose();
+        s_key.Dispose();
+    }
+
+    [TestMethod]
+    [DataRow("tenant_id")]
+    [DataRow("tenant")]
+    [DataRow("tid")]
+    [DataRow("org_id")]
+    [DataRow("org")]
+    [DataRow("organization_id")]
+    public async Task CheckResources_JwtClaimsAnotherTenant_PermissionDenied(string claim)
+    {
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["sub"] = "alice", [claim] = "globex" }) };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
+
+        Assert.AreEqual(StatusCode.PermissionDenied, ex.StatusCode);
+        Assert.IsTrue(s_service.Logs.Lines.Any(l => l.Message.Contains(request.RequestId, StringComparison.Ordinal)), "the attempt is logged");
+    }
+
+    [TestMethod]
+    public async Task CheckResources_JwtClaimsSameTenantAndAnother_PermissionDenied()
+    {
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme", ["org_id"] = "globex" }) };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
+
+        Assert.AreEqual(StatusCode.PermissionDenied, ex.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task PlanResources_JwtClaimsAnotherTenant_PermissionDenied()
+    {
+        var request = Plan("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "globex" }) };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.PlanAsync(request));
+
+        Assert.AreEqual(StatusCode.PermissionDenied, ex.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_SignedJwtOfSameTenant_Ok()
+    {
+        var request = Check("acme", "alice", "document", "read", "delete");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["sub"] = "alice", ["tenant_id"] = "acme", ["org_id"] = "acme" }) };
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.AreEqual(Effect.Allow, response.Results[0].Actions["read"]);
+        Assert.AreEqual(Effect.Allow, response.Results[0].Actions["delete"]);
+    }
+
+    [TestMethod]
+    public async Task PlanResources_SignedJwtOfSameTenant_Ok()
+    {
+        var request = Plan("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme" }) };
+
+        var response = await s_service.PlanAsync(request);
+
+        Assert.AreNotEqual(PlanFilter.Types.Kind.AlwaysDenied, response.Filter.Kind);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_JwtWithoutTenantClaim_Ok()
+    {
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["sub"] = "alice" }) };
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.AreEqual(Effect.Allow, response.Results[0].Actions["read"]);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_SameTenantJwtThatCerbosCannotVerify_FailsWithoutDecision()
+    {
+        var signed = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme" });
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = signed[..signed.LastIndexOf('.')] + ".AAAA" };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
+
+        Assert.AreNotEqual(StatusCode.OK, ex.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_UnreadableJwt_PermissionDenied()
+    {
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = "not-a-jwt" };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
+
+        Assert.AreEqual(StatusCode.PermissionDenied, ex.StatusCode);
+    }
+
+    private static string SignedJwt(Dictionary<string, object> claims)
+    {
+        claims["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "ES256", typ = "JWT", kid = "k1" }));
+        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signature = s_key.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return $"{header}.{payload}.{Base64Url(signature)}";
+    }
+
+    private static string Jwks(ECDsa key)
+    {
+        var p = key.ExportParameters(includePrivateParameters: false);
+        return JsonSerializer.Serialize(new
+        {
+            keys = new[] { new { kty = "EC", crv = "P-256", kid = "k1", alg = "ES256", use = "sig", x = Base64Url(p.Q.X!), y = Base64Url(p.Q.Y!) } },
+        });
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

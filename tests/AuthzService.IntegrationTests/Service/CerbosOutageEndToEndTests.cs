@@ -1,0 +1,88 @@
+using AuthzService.Contracts.V1;
+using AuthzService.Grpc;
+using AuthzService.IntegrationTests.Postgres;
+using AuthzService.Testing;
+using Grpc.Health.V1;
+using static AuthzService.IntegrationTests.Service.AuthzApi;
+
+namespace AuthzService.IntegrationTests.Service;
+
+/// <summary>Cerbos gone: UNAVAILABLE, never an allow; health says so; decisions resume when it is back.</summary>
+[TestClass]
+public sealed class CerbosOutageEndToEndTests
+{
+    [TestMethod]
+    public async Task CheckAndPlan_CerbosStopped_UnavailableNeverAllowThenRecovers()
+    {
+        // A Cerbos of its own: the shared one must keep serving the other classes.
+        await using var cerbos = await CerbosServer.StartNewAsync();
+        var database = await PostgresAssemblyFixture.CreateDatabaseAsync("e2e_outage");
+        await using var service = await AuthzServiceInstance.StartAsync(database, cerbos, new Dictionary<string, string?>
+        {
+            ["Cerbos:DefaultTimeout"] = "00:00:01",
+            ["Cerbos:BreakerBreakDuration"] = "00:00:01",
+        });
+        await service.UpsertTenantAsync("acme", scope: "acme");
+        await service.GrantAsync("acme", "alice", "", "org_admin");
+        var check = Check("acme", "alice", "document", "read", "delete");
+        var plan = Plan("acme", "alice", "document", "read");
+        Assert.AreEqual(Effect.Allow, (await service.CheckAsync(check)).Results[0].Actions["read"]);
+
+        await cerbos.StopAsync();
+        var checkErrors = new List<StatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            // Enough calls to open the circuit: closed or open, the answer is UNAVAILABLE.
+            checkErrors.Add((await Assert.ThrowsExactlyAsync<RpcException>(() => service.CheckAsync(check))).StatusCode);
+        }
+
+        var planError = await Assert.ThrowsExactlyAsync<RpcException>(() => service.PlanAsync(plan));
+        await service.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.NotServing, TimeSpan.FromSeconds(30));
+        var local = await service.CheckAsync(Check("nowhere", "alice", "document", "read"));
+
+        CollectionAssert.AreEqual(Enumerable.Repeat(StatusCode.Unavailable, 12).ToArray(), checkErrors.ToArray());
+        Assert.AreEqual(StatusCode.Unavailable, planError.StatusCode);
+        Assert.AreEqual(DenyReason.TenantUnknown, local.Results[0].DenyReason, "local denials need no Cerbos");
+
+        await cerbos.StartAsync();
+        await service.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(30));
+        var recovered = await EventuallyAllowedAsync(service, check, TimeSpan.FromSeconds(30));
+        Assert.AreEqual(Effect.Allow, recovered.Results[0].Actions["read"]);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_CerbosAddressWithNothingListening_UnavailableNeverAllow()
+    {
+        await using var cerbos = await CerbosServer.StartNewAsync();
+        var database = await PostgresAssemblyFixture.CreateDatabaseAsync("e2e_nocerbos");
+        await using var service = await AuthzServiceInstance.StartAsync(database, cerbos, new Dictionary<string, string?>
+        {
+            ["Cerbos:DefaultTimeout"] = "00:00:01",
+        });
+        await service.UpsertTenantAsync("acme");
+        await service.GrantAsync("acme", "alice", "", "org_admin");
+        await cerbos.DisposeAsync();
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => service.CheckAsync(Check("acme", "alice", "project", "read")));
+
+        Assert.AreEqual(StatusCode.Unavailable, ex.StatusCode);
+        Assert.DoesNotContain("allow", ex.Status.Detail.ToLowerInvariant());
+    }
+
+    private static async Task<CheckResourcesResponse> EventuallyAllowedAsync(AuthzServiceInstance service, CheckResourcesRequest request, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            try
+            {
+                return await service.CheckAsync(request);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && !cts.IsCancellationRequested)
+            {
+                // The circuit half-opens after its break duration; poll until it lets a call through.
+                await Task.Delay(100, cts.Token);
+            }
+        }
+    }
+}
