@@ -18,6 +18,7 @@ internal sealed class AuthzExceptionMapper : IRpcExceptionMapper
         PdpUnavailableException => new Status(StatusCode.Unavailable, "Policy decision point unavailable; no decision was made."),
         PdpProtocolException => new Status(StatusCode.Internal, "Policy decision point returned an answer that could not be used; no decision was made."),
         TenantMismatchException e => new Status(StatusCode.PermissionDenied, e.Message),
+        PdpRejectedInputException e => new Status(StatusCode.InvalidArgument, $"{e.Field}: {e.Message}"),
         DirectoryException { Code: DirectoryErrorCode.InvalidArgument } e => new Status(StatusCode.InvalidArgument, e.Message),
         DirectoryException { Code: DirectoryErrorCode.TenantNotFound } e => new Status(StatusCode.FailedPrecondition, e.Message),
         DirectoryException => new Status(StatusCode.Unavailable, "Membership store unavailable."),

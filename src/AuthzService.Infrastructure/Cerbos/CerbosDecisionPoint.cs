@@ -120,6 +120,11 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
             case StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled:
                 CerbosLog.Unavailable(_logger, method, ex.StatusCode, ex.Status.Detail, requestId);
                 return new PdpUnavailableException($"Cerbos is unavailable ({ex.StatusCode}).", ex);
+            case StatusCode.InvalidArgument when ex.Status.Detail.Contains("auxData", StringComparison.OrdinalIgnoreCase):
+                // Cerbos could not verify the caller's JWT (bad signature, unknown key set, expired): the
+                // caller's input, not our protocol. Its detail may quote the token, so it is logged, not returned.
+                CerbosLog.CallRejected(_logger, method, ex.StatusCode, ex.Status.Detail, requestId);
+                return new PdpRejectedInputException("aux_data.jwt", "could not be verified by the policy decision point", ex);
             default:
                 // INVALID_ARGUMENT, INTERNAL (including an unparseable response), ...: Cerbos answered, but not with a decision.
                 CerbosLog.CallRejected(_logger, method, ex.StatusCode, ex.Status.Detail, requestId);

@@ -119,7 +119,7 @@ public sealed class AuxDataJwtEndToEndTests
     }
 
     [TestMethod]
-    public async Task CheckResources_SameTenantJwtThatCerbosCannotVerify_FailsWithoutDecision()
+    public async Task CheckResources_SameTenantJwtThatCerbosCannotVerify_InvalidArgumentNamingField()
     {
         var signed = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme" });
         var request = Check("acme", "alice", "document", "read");
@@ -127,18 +127,20 @@ public sealed class AuxDataJwtEndToEndTests
 
         var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
 
-        Assert.AreNotEqual(StatusCode.OK, ex.StatusCode);
+        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.AreEqual("aux_data.jwt: could not be verified by the policy decision point", ex.Status.Detail);
     }
 
     [TestMethod]
-    public async Task CheckResources_UnreadableJwt_PermissionDenied()
+    public async Task CheckResources_UnreadableJwt_InvalidArgumentNamingField()
     {
         var request = Check("acme", "alice", "document", "read");
         request.AuxData = new AuxData { Jwt = "not-a-jwt" };
 
         var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
 
-        Assert.AreEqual(StatusCode.PermissionDenied, ex.StatusCode);
+        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode);
+        StringAssert.StartsWith(ex.Status.Detail, "aux_data.jwt: is not a JWT");
     }
 
     private static string SignedJwt(Dictionary<string, object> claims)
