@@ -10,8 +10,14 @@ public sealed class AuditOptions
 
     /// <summary>
     /// principal_context keys whose values are redacted in audit events: a key matches when it contains
-    /// any of these, case-insensitively (so <c>token</c> also covers <c>access_token</c>). Setting the list
-    /// replaces the defaults.
+    /// any of these, case-insensitively (so <c>token</c> also covers <c>access_token</c>). Empty: the
+    /// <see cref="DefaultSecretContextKeys"/>; a configured list replaces them.
     /// </summary>
-    public IList<string> SecretContextKeys { get; set; } = ["password", "secret", "token", "api_key", "apikey", "credential", "private_key", "authorization"];
+    public IList<string> SecretContextKeys { get; } = [];
+
+    public static IReadOnlyList<string> DefaultSecretContextKeys { get; } =
+        ["password", "passwd", "secret", "token", "api_key", "apikey", "credential", "private_key", "authorization", "cookie", "session"];
+
+    /// <summary>The markers in force.</summary>
+    public IReadOnlyList<string> EffectiveSecretContextKeys => SecretContextKeys.Count > 0 ? [.. SecretContextKeys] : DefaultSecretContextKeys;
 }

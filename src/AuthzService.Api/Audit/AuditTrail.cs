@@ -23,7 +23,7 @@ internal sealed class AuditTrail
         Logger = loggerFactory.CreateLogger(Category);
         Metrics = metrics;
         _allowSampleRate = options.Value.AllowSampleRate;
-        Redactor = new ContextRedactor(options.Value.SecretContextKeys);
+        Redactor = new ContextRedactor(options.Value.EffectiveSecretContextKeys);
     }
 
     public ILogger Logger { get; }

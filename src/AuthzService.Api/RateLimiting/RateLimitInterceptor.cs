@@ -24,6 +24,12 @@ internal sealed partial class RateLimitInterceptor(
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
+        if (context.Method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal))
+        {
+            // Probes must see the real status, however busy the callers are.
+            return await continuation(request, context);
+        }
+
         if (TenantOf(request) is { Length: > 0 } tenantId && limiter.LimitsTenants)
         {
             var tier = await tiers.GetTierAsync(tenantId, context.CancellationToken);
