@@ -66,7 +66,9 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
             CerbosLog.ProtocolError(_logger, problem, request.RequestId, response.CerbosCallId);
         }
 
-        return new PdpCheckResult(results, response.CerbosCallId, ProtocolError: problems.Count > 0);
+        // Each decision remembers the call that made it, so audit events (and cached answers) can name it.
+        var stamped = results.Select(r => r with { CallId = response.CerbosCallId }).ToList();
+        return new PdpCheckResult(stamped, response.CerbosCallId, ProtocolError: problems.Count > 0);
     }
 
     public async Task<PdpPlanResult> PlanAsync(PdpPlanRequest request, CancellationToken cancellationToken)
