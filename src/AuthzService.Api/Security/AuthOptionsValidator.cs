@@ -24,6 +24,7 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration, IHostEn
         {
             errors.RequireReadableFile(ListenerSettings.CertificatePathKey, listeners.CertificatePath);
             errors.RequireReadableFile(ListenerSettings.KeyPathKey, listeners.KeyPath);
+            CheckServerCertificate(errors, listeners);
             CheckCallerCa(errors, options.CallerCaCertificate);
             if (options.Callers.Count == 0)
             {
@@ -59,6 +60,24 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration, IHostEn
         }
 
         return errors.ToResult();
+    }
+
+    // Readable is not enough: a certificate that does not match its key would only fail at the first handshake.
+    private static void CheckServerCertificate(ConfigurationErrors errors, ListenerSettings listeners)
+    {
+        if (!File.Exists(listeners.CertificatePath) || !File.Exists(listeners.KeyPath))
+        {
+            return;
+        }
+
+        try
+        {
+            ServerCertificateSource.Load(listeners.CertificatePath!, listeners.KeyPath!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            errors.Add(ListenerSettings.CertificatePathKey, $"cannot load the certificate with its key ({ListenerSettings.KeyPathKey}): {ex.GetType().Name}");
+        }
     }
 
     private static void CheckCallerCa(ConfigurationErrors errors, string? path)

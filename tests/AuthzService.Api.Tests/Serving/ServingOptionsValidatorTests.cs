@@ -1,6 +1,7 @@
 using AuthzService.Api.Audit;
 using AuthzService.Api.RateLimiting;
 using AuthzService.Api.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 
 namespace AuthzService.Api.Tests.Serving;
@@ -10,6 +11,8 @@ public sealed class ServingOptionsValidatorTests
 {
     private static string s_directory = "";
     private static string s_caFile = "";
+    private static string s_serverCert = "";
+    private static string s_serverKey = "";
 
     [ClassInitialize]
     public static void Init(TestContext _)
@@ -17,6 +20,11 @@ public sealed class ServingOptionsValidatorTests
         s_directory = Directory.CreateTempSubdirectory("authz-opts").FullName;
         using var ca = TestPki.CreateCa("Options CA");
         s_caFile = TestPki.WritePem(s_directory, "ca.crt", ca);
+        using var server = TestPki.CreateLeaf(ca, ["localhost"], [], clientAuth: false);
+        s_serverCert = TestPki.WritePem(s_directory, "server.crt", server);
+        s_serverKey = Path.Combine(s_directory, "server.key");
+        using var key = server.GetECDsaPrivateKey()!;
+        File.WriteAllText(s_serverKey, key.ExportPkcs8PrivateKeyPem());
     }
 
     [ClassCleanup]
@@ -66,7 +74,19 @@ public sealed class ServingOptionsValidatorTests
         var options = new AuthOptions { CallerCaCertificate = s_caFile };
         options.Callers.Add(Rule("spiffe://cluster.local/ns/app/sa/web", "authz.v1.AuthorizationService"));
 
-        Assert.IsEmpty(Failures(options, Https(s_caFile, s_caFile)));
+        Assert.IsEmpty(Failures(options, Https(s_serverCert, s_serverKey)));
+    }
+
+    [TestMethod]
+    public void Validate_CertificateWithoutItsKey_RefusedAtStartup()
+    {
+        var options = new AuthOptions { CallerCaCertificate = s_caFile };
+        options.Callers.Add(Rule("spiffe://cluster.local/ns/app/sa/web", "authz.v1.AuthorizationService"));
+
+        var failures = Failures(options, Https(s_caFile, s_caFile));
+
+        Assert.HasCount(1, failures);
+        StringAssert.StartsWith(failures[0], "Kestrel:Endpoints:Grpc:Certificate:Path");
     }
 
     [TestMethod]
