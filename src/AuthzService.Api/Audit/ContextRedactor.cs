@@ -42,15 +42,15 @@ internal sealed class ContextRedactor(IEnumerable<string> secretKeyMarkers)
         switch (value.KindCase)
         {
             case Value.KindOneofCase.StructValue:
-            {
-                var copy = new Struct();
-                foreach (var (key, inner) in value.StructValue.Fields)
                 {
-                    copy.Fields[key] = Redact(key, inner);
-                }
+                    var copy = new Struct();
+                    foreach (var (key, inner) in value.StructValue.Fields)
+                    {
+                        copy.Fields[key] = Redact(key, inner);
+                    }
 
-                return Value.ForStruct(copy);
-            }
+                    return Value.ForStruct(copy);
+                }
 
             case Value.KindOneofCase.ListValue:
                 return Value.ForList([.. value.ListValue.Values.Select(RedactNested)]);

@@ -1,7 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
 using AuthzService.Api.Audit;
 using AuthzService.Api.RateLimiting;
 using AuthzService.Api.Security;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 
 namespace AuthzService.Api.Tests.Serving;
