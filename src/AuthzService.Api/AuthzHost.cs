@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-
 namespace AuthzService.Api;
 
 /// <summary>Builds the service host; tests use the same path with their own configuration.</summary>
@@ -10,11 +8,14 @@ public static class AuthzHost
         // appsettings.json ships beside the binary: don't depend on the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-        // gRPC needs HTTP/2 on every endpoint; with plaintext (h2c) that means HTTP/2 only, with prior knowledge.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        // Listeners (TLS with client certificates, the health-only listener), JSON logs and the shutdown grace period.
+        builder.ConfigureServingHost();
         configure?.Invoke(builder);
         builder.Services.AddAuthzServices(builder.Configuration);
+        // Last, so its decorators (tracing) wrap whatever AddAuthzServices registered.
+        builder.Services.AddServing(builder.Configuration);
         var app = builder.Build();
+        app.UseServing();
         app.MapAuthzServices();
         return app;
     }

@@ -1,3 +1,4 @@
+using AuthzService.Api.Audit;
 using AuthzService.Api.Mapping;
 using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
@@ -7,11 +8,12 @@ using FluentValidation;
 
 namespace AuthzService.Api.Services;
 
-/// <summary><c>authz.v1.AuthorizationService</c>: validate, map, decide, map back.</summary>
+/// <summary><c>authz.v1.AuthorizationService</c>: validate, map, decide, audit, map back.</summary>
 internal sealed class AuthorizationGrpcService(
     DecisionService decisions,
     IValidator<CheckResourcesRequest> checkValidator,
-    IValidator<PlanResourcesRequest> planValidator) : IGrpcService<AuthorizationGrpcService>
+    IValidator<PlanResourcesRequest> planValidator,
+    DecisionAuditor audit) : IGrpcService<AuthorizationGrpcService>
 {
     public const string ServiceName = "authz.v1.AuthorizationService";
 
@@ -32,7 +34,18 @@ internal sealed class AuthorizationGrpcService(
     {
         checkValidator.ThrowIfInvalid(request);
         var command = CheckMapping.ToCommand(request) with { Deadline = DeadlineOf(context) };
-        var outcome = await decisions.CheckAsync(command, context.CancellationToken);
+        CheckOutcome outcome;
+        try
+        {
+            outcome = await decisions.CheckAsync(command, context.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            audit.CheckFailed(context, request, ex);
+            throw;
+        }
+
+        audit.Checked(context, request, outcome);
         return CheckMapping.ToResponse(request, outcome);
     }
 
@@ -40,7 +53,18 @@ internal sealed class AuthorizationGrpcService(
     {
         planValidator.ThrowIfInvalid(request);
         var command = PlanMapping.ToCommand(request) with { Deadline = DeadlineOf(context) };
-        var outcome = await decisions.PlanAsync(command, context.CancellationToken);
+        PlanOutcome outcome;
+        try
+        {
+            outcome = await decisions.PlanAsync(command, context.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            audit.PlanFailed(context, request, ex);
+            throw;
+        }
+
+        audit.Planned(context, request, outcome);
         return PlanMapping.ToResponse(request, outcome);
     }
 }

@@ -50,6 +50,12 @@ public sealed class GrpcChannelOptions
 
     public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a connection takes new calls before a fresh one (a new handshake, with the current client
+    /// certificate and CAs) replaces it; calls in flight finish on the old one. Infinite by default.
+    /// </summary>
+    public TimeSpan PooledConnectionLifetime { get; init; } = Timeout.InfiniteTimeSpan;
+
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>All problems at once, each naming its property.</summary>

@@ -12,6 +12,9 @@ namespace AuthzService.Infrastructure.Cerbos;
 /// </summary>
 public sealed class CerbosChannelFactory : IDisposable
 {
+    /// <summary>How long one TLS connection to Cerbos serves new calls before a fresh handshake replaces it.</summary>
+    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
+
     private readonly Lazy<(GrpcChannel Channel, ReloadingTlsMaterial? Tls)> _channel;
 
     public CerbosChannelFactory(IOptions<CerbosOptions> options, ILoggerFactory? loggerFactory = null)
@@ -52,6 +55,8 @@ public sealed class CerbosChannelFactory : IDisposable
             RetryPolicy = options.MaxAttempts > 1 ? new RetryPolicy { MaxAttempts = options.MaxAttempts } : null,
             // A dead PDP should cost the caller's budget, not the 10 s default connect timeout.
             ConnectTimeout = options.DefaultTimeout,
+            // Rotated certificates apply to new connections only; recycling bounds how long an old one stays in use.
+            PooledConnectionLifetime = tls is null ? Timeout.InfiniteTimeSpan : ConnectionLifetime,
             LoggerFactory = loggerFactory,
         });
         return (channel, tls);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using AuthzService.Core.Decisions;
 using AuthzService.Grpc;
 using AuthzService.Grpc.Client;
@@ -22,17 +24,21 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
     private readonly ILogger _logger;
     private readonly CerbosCircuitBreaker _breaker;
     private readonly TimeProvider _time;
+    private readonly CerbosTelemetry _telemetry;
     private long _callsSent;
 
     public CerbosDecisionPoint(
-        CerbosChannelFactory channels, IOptions<CerbosOptions> options, ILogger<CerbosDecisionPoint>? logger = null)
-        : this(new GrpcCerbosCaller(channels), options?.Value!, logger ?? (ILogger)NullLogger.Instance, TimeProvider.System)
+        CerbosChannelFactory channels, IOptions<CerbosOptions> options, ILogger<CerbosDecisionPoint>? logger = null,
+        IMeterFactory? meterFactory = null)
+        : this(new GrpcCerbosCaller(channels), options?.Value!, logger ?? (ILogger)NullLogger.Instance, TimeProvider.System, meterFactory)
     {
     }
 
-    internal CerbosDecisionPoint(ICerbosCaller caller, CerbosOptions options, ILogger logger, TimeProvider time)
+    internal CerbosDecisionPoint(
+        ICerbosCaller caller, CerbosOptions options, ILogger logger, TimeProvider time, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _telemetry = new CerbosTelemetry(meterFactory);
         _caller = caller;
         _options = options;
         _logger = logger;
@@ -60,7 +66,9 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
             CerbosLog.ProtocolError(_logger, problem, request.RequestId, response.CerbosCallId);
         }
 
-        return new PdpCheckResult(results, response.CerbosCallId, ProtocolError: problems.Count > 0);
+        // Each decision remembers the call that made it, so audit events (and cached answers) can name it.
+        var stamped = results.Select(r => r with { CallId = response.CerbosCallId }).ToList();
+        return new PdpCheckResult(stamped, response.CerbosCallId, ProtocolError: problems.Count > 0);
     }
 
     public async Task<PdpPlanResult> PlanAsync(PdpPlanRequest request, CancellationToken cancellationToken)
@@ -87,6 +95,9 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
     {
         // The caller's deadline travels to Cerbos as grpc-timeout and bounds retries; without one, the default budget.
         var effectiveDeadline = deadline ?? _time.GetUtcNow().UtcDateTime + _options.DefaultTimeout;
+        using var activity = CerbosTelemetry.StartCall(method, requestId);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "ok";
         try
         {
             return await _breaker.Pipeline.ExecuteAsync(
@@ -95,7 +106,9 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
                     Interlocked.Increment(ref _callsSent);
                     try
                     {
-                        return await call(new CallOptions(Deadline: effectiveDeadline, CancellationToken: token)).ConfigureAwait(false);
+                        // The caller's trace continues in Cerbos: traceparent travels with every call.
+                        var options = new CallOptions(Headers: CerbosTelemetry.TraceHeaders(), Deadline: effectiveDeadline, CancellationToken: token);
+                        return await call(options).ConfigureAwait(false);
                     }
                     catch (RpcException ex)
                     {
@@ -106,8 +119,28 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
         }
         catch (BrokenCircuitException ex)
         {
+            outcome = "circuit_open";
             CerbosLog.CircuitRejected(_logger, method, requestId);
             throw new PdpUnavailableException("Cerbos is unavailable (circuit open).", ex);
+        }
+        catch (Exception ex)
+        {
+            outcome = ex switch
+            {
+                PdpUnavailableException => "unavailable",
+                PdpProtocolException => "rejected",
+                OperationCanceledException => "cancelled",
+                _ => "error",
+            };
+            throw;
+        }
+        finally
+        {
+            _telemetry.Record(method, outcome, Stopwatch.GetElapsedTime(started));
+            if (outcome != "ok")
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            }
         }
     }
 

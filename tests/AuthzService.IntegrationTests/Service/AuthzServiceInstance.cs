@@ -17,20 +17,28 @@ namespace AuthzService.IntegrationTests.Service;
 /// </summary>
 public sealed class AuthzServiceInstance : IAsyncDisposable
 {
-    private AuthzServiceInstance(WebApplication app, Uri address, CapturingLoggerProvider logs)
+    private AuthzServiceInstance(WebApplication app, Uri address, CapturingLoggerProvider logs, GrpcChannelOptions? channelOptions, Uri? healthAddress)
     {
         App = app;
         Address = address;
         Logs = logs;
-        Channel = GrpcChannel.ForAddress(address);
+        Channel = GrpcChannel.ForAddress(address, channelOptions);
+        HealthAddress = healthAddress;
+        HealthChannel = healthAddress is null ? null : GrpcChannel.ForAddress(healthAddress);
     }
 
     public WebApplication App { get; }
 
     public Uri Address { get; }
 
-    /// <summary>Our own gRPC client, h2c, to the instance.</summary>
+    /// <summary>Our own gRPC client to the instance: h2c, or TLS with the client certificate of <see cref="ServiceInstanceOptions.Tls"/>.</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>The plaintext health-only listener, when <see cref="ServiceInstanceOptions.HealthListener"/> asked for one.</summary>
+    public Uri? HealthAddress { get; }
+
+    /// <summary>h2c client of <see cref="HealthAddress"/>.</summary>
+    public GrpcChannel? HealthChannel { get; }
 
     /// <summary>Every log line the instance wrote (category, level, message).</summary>
     public CapturingLoggerProvider Logs { get; }
@@ -38,17 +46,39 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>Settings every instance gets; <paramref name="overrides"/> win (null values remove a key).</summary>
-    public static async Task<AuthzServiceInstance> StartAsync(
+    public static Task<AuthzServiceInstance> StartAsync(
         string postgresConnectionString,
         CerbosServer cerbos,
         IReadOnlyDictionary<string, string?>? overrides = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        StartAsync(new ServiceInstanceOptions(postgresConnectionString, cerbos) { Overrides = overrides }, cancellationToken);
+
+    /// <summary>
+    /// Starts an instance: h2c on loopback (Auth:AllowPlaintext) unless <see cref="ServiceInstanceOptions.Tls"/> is set,
+    /// rate limits off unless overridden, and the settings every instance gets; overrides win (null values remove a key).
+    /// </summary>
+    public static async Task<AuthzServiceInstance> StartAsync(ServiceInstanceOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(cerbos);
+        ArgumentNullException.ThrowIfNull(options);
+        var cerbos = options.Cerbos;
+        var postgresConnectionString = options.PostgresConnectionString;
+        var overrides = options.Overrides;
         var port = FreePort.Next();
+        var tls = options.Tls;
+        var scheme = tls is null ? "http" : "https";
+        var healthPort = options.HealthListener ? FreePort.Next() : 0;
         var settings = new Dictionary<string, string?>
         {
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{port}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:{port}",
+            ["Auth:AllowPlaintext"] = tls is null ? "true" : null,
+            ["Kestrel:Endpoints:Grpc:Certificate:Path"] = tls?.ServerCertificatePath,
+            ["Kestrel:Endpoints:Grpc:Certificate:KeyPath"] = tls?.ServerKeyPath,
+            ["Kestrel:Endpoints:Health:Url"] = options.HealthListener ? $"http://127.0.0.1:{healthPort}" : null,
+            ["Auth:CallerCaCertificate"] = tls?.CallerCaPath,
+            ["Auth:CertificateReloadInterval"] = "00:00:00.200",
+            // Rate limits are off unless a test turns them on: other tests must not trip over them.
+            ["RateLimits:PerCaller:PermitsPerSecond"] = "0",
+            ["RateLimits:PerTenant:PermitsPerSecond"] = "0",
             ["ConnectionStrings:Postgres"] = postgresConnectionString,
             ["Database:AutoMigrate"] = "true",
             ["Cerbos:Address"] = cerbos.GrpcAddress.ToString(),
@@ -70,8 +100,14 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
         });
+        options.ConfigureApp?.Invoke(app);
         await app.StartAsync(cancellationToken);
-        var instance = new AuthzServiceInstance(app, new Uri($"http://127.0.0.1:{port}"), logs);
+        var channelOptions = tls is null
+            ? null
+            : new GrpcChannelOptions { TrustedCaCertificates = [tls.ServerCa], ClientCertificate = tls.ClientCertificate };
+        var instance = new AuthzServiceInstance(
+            app, new Uri($"{scheme}://127.0.0.1:{port}"), logs, channelOptions,
+            options.HealthListener ? new Uri($"http://127.0.0.1:{healthPort}") : null);
         await instance.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), cancellationToken);
         return instance;
     }
@@ -116,8 +152,9 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
         throw new TimeoutException($"health did not become {expected} within {timeout} (last: {last}). Log:\n{Logs.Text}");
     }
 
+    /// <summary>grpc.health.v1.Health/Check, on the health listener when there is one.</summary>
     public Task<HealthCheckResponse> HealthAsync(string service = "", CancellationToken cancellationToken = default) =>
-        Channel.CallUnaryAsync(
+        (HealthChannel ?? Channel).CallUnaryAsync(
             "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = service }, HealthCheckResponse.Parser,
             new CallOptions(CancellationToken: cancellationToken).WithTimeout(TimeSpan.FromSeconds(5)));
 
@@ -136,6 +173,7 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        HealthChannel?.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
     }

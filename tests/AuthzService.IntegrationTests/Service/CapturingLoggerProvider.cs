@@ -18,7 +18,13 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    public sealed record LogLine(string Category, LogLevel Level, int EventId, string Message, string? Exception);
+    public sealed record LogLine(string Category, LogLevel Level, int EventId, string Message, string? Exception)
+    {
+        /// <summary>The structured values of the event (template names to values), as the JSON formatter would write them.</summary>
+        public IReadOnlyDictionary<string, string?> State { get; init; } = new Dictionary<string, string?>();
+
+        public string? this[string key] => State.TryGetValue(key, out var value) ? value : null;
+    }
 
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
@@ -28,6 +34,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue(new LogLine(category, logLevel, eventId.Id, formatter(state, exception), exception?.ToString()));
+            owner._lines.Enqueue(new LogLine(category, logLevel, eventId.Id, formatter(state, exception), exception?.ToString())
+            {
+                State = state is IEnumerable<KeyValuePair<string, object?>> pairs
+                    ? pairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value?.ToString())
+                    : new Dictionary<string, string?>(),
+            });
     }
 }

@@ -17,6 +17,7 @@ internal static class HttpHandlerFactory
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = options.ConnectTimeout,
             PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
+            PooledConnectionLifetime = options.PooledConnectionLifetime,
             KeepAlivePingDelay = options.KeepAlivePingDelay,
             KeepAlivePingTimeout = options.KeepAlivePingTimeout,
             KeepAlivePingPolicy = options.KeepAlivePingPolicy,

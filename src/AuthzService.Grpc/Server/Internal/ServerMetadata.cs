@@ -7,6 +7,12 @@ namespace AuthzService.Grpc.Server.Internal;
 /// <summary>Converts between HTTP/2 header fields and <see cref="Metadata"/> under the S10 rules.</summary>
 internal static class ServerMetadata
 {
+    /// <summary>
+    /// The one reserved key a server sets itself (gRPC retry design A6): how long a client's retry
+    /// policy should wait, e.g. after a rate limit.
+    /// </summary>
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
+
     /// <summary>Request headers that are transport, not metadata.</summary>
     private static readonly HashSet<string> s_transportHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -67,7 +73,7 @@ internal static class ServerMetadata
     {
         foreach (var entry in metadata)
         {
-            if (MetadataEncoding.IsReservedKey(entry.Key) || s_transportHeaders.Contains(entry.Key))
+            if ((MetadataEncoding.IsReservedKey(entry.Key) && entry.Key != RetryPushbackTrailer) || s_transportHeaders.Contains(entry.Key))
             {
                 GrpcServerLog.ResponseMetadataDropped(logger, entry.Key, path, "the key is reserved for the protocol");
                 continue;

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthzService.Grpc.Server.Internal;
 
@@ -28,11 +29,26 @@ internal sealed class UnaryServerMethodHandler<TService, TRequest, TResponse> : 
     {
         // The whole request is read and validated first: a bad request never reaches the handler.
         var request = await call.ReadSingleRequestAsync(_parser);
+        var registered = call.HttpContext.RequestServices.GetServices<IServerCallInterceptor>();
+        var interceptors = registered as IServerCallInterceptor[] ?? [.. registered];
+        var response = interceptors.Length == 0
+            ? await InvokeHandlerAsync(request, call)
+            : (TResponse)await Chain(interceptors, 0, call)(request, call);
+        await call.WriteResponseMessageAsync(response);
+    }
+
+    // Interceptors see the parsed request; the handler always gets this call's own context.
+    private UnaryCallContinuation Chain(IServerCallInterceptor[] interceptors, int index, HttpContextServerCallContext call) =>
+        index == interceptors.Length
+            ? async (request, _) => await InvokeHandlerAsync((TRequest)request, call)
+            : (request, context) => interceptors[index].UnaryAsync(request, context, Chain(interceptors, index + 1, call));
+
+    private async Task<TResponse> InvokeHandlerAsync(TRequest request, HttpContextServerCallContext call)
+    {
         var (service, created) = _activator.Activate(call.HttpContext);
         try
         {
-            var response = await _handler(service, request, call);
-            await call.WriteResponseMessageAsync(response);
+            return await _handler(service, request, call);
         }
         finally
         {

@@ -13,7 +13,9 @@ internal static class CerbosRequestMapper
         var result = new CheckResourcesRequest
         {
             RequestId = request.RequestId,
-            IncludeMeta = request.IncludeMeta,
+            // Always: the audit trail records the matched policy of every decision (and a cached decision
+            // may later answer a caller who asks for meta). The response to the caller still honours its flag.
+            IncludeMeta = true,
             Principal = ToPrincipal(request.Principal),
             AuxData = ToAuxData(request.AuxJwt),
         };

@@ -1,0 +1,84 @@
+using AuthzService.Api.Audit;
+using AuthzService.Grpc;
+using AuthzService.Grpc.Server;
+using Microsoft.Extensions.Options;
+
+namespace AuthzService.Api.Security;
+
+/// <summary>
+/// Who is calling, and may they call this method? Runs before the gRPC endpoint: on the TLS listener
+/// the handshake has already verified the certificate, so here the identity is taken from it and
+/// checked against the allow-list (PERMISSION_DENIED when not allowed, UNAUTHENTICATED when there is no
+/// usable identity). The health listener serves only <c>grpc.health.v1.Health</c>.
+/// </summary>
+internal sealed class CallerAuthenticationMiddleware(
+    RequestDelegate next, CallerAllowList allowList, AuditTrail audit, IOptions<AuthOptions> options)
+{
+    private readonly bool _allowPlaintext = options.Value.AllowPlaintext;
+
+    public async Task InvokeAsync(HttpContext httpContext)
+    {
+        var path = httpContext.Request.Path.Value ?? "/";
+        var peer = Peer(httpContext);
+        if (httpContext.Features.Get<HealthOnlyListenerFeature>() is not null)
+        {
+            if (CallerAllowList.ServiceOf(path) == CallerAllowList.HealthService)
+            {
+                await next(httpContext);
+                return;
+            }
+
+            audit.AuthorizationFailed("health_listener_only", "health-listener", path, peer);
+            await RefuseAsync(httpContext, StatusCode.PermissionDenied, "This listener serves only grpc.health.v1.Health.");
+            return;
+        }
+
+        if (!httpContext.Request.IsHttps)
+        {
+            if (!_allowPlaintext)
+            {
+                // Only reachable if someone adds a plaintext endpoint by hand: start-up refuses the documented ones.
+                audit.AuthenticationFailed("plaintext_not_allowed", peer, null, path);
+                await RefuseAsync(httpContext, StatusCode.Unauthenticated, "Plaintext calls are not accepted; use TLS with a client certificate.");
+                return;
+            }
+
+            httpContext.Features.Set(new CallerIdentityFeature(CallerIdentity.Plaintext));
+            await next(httpContext);
+            return;
+        }
+
+        var certificate = await httpContext.Connection.GetClientCertificateAsync(httpContext.RequestAborted);
+        if (certificate is null)
+        {
+            audit.AuthenticationFailed("no_client_certificate", peer, null, path);
+            await RefuseAsync(httpContext, StatusCode.Unauthenticated, "A client certificate is required.");
+            return;
+        }
+
+        if (CallerIdentity.FromCertificate(certificate) is not { } identity)
+        {
+            audit.AuthenticationFailed("no_identity_in_certificate", peer, null, path);
+            await RefuseAsync(httpContext, StatusCode.Unauthenticated, "The client certificate carries no URI or DNS subject alternative name.");
+            return;
+        }
+
+        if (!allowList.IsAllowed(identity.Name, path))
+        {
+            audit.AuthorizationFailed("not_on_allow_list", identity.Name, path, peer);
+            await RefuseAsync(httpContext, StatusCode.PermissionDenied, $"Caller '{identity.Name}' may not call {path}.");
+            return;
+        }
+
+        httpContext.Features.Set(new CallerIdentityFeature(identity));
+        await next(httpContext);
+    }
+
+    private static string Peer(HttpContext httpContext) =>
+        httpContext.Connection.RemoteIpAddress is { } ip
+            ? $"{ip}:{httpContext.Connection.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : "unknown";
+
+    private static Task RefuseAsync(HttpContext httpContext, StatusCode code, string message) =>
+        GrpcStatusResponse.WriteTrailersOnlyAsync(httpContext, new Status(code, message));
+}

@@ -1,0 +1,128 @@
+using AuthzService.Api.Audit;
+using AuthzService.Api.Lifecycle;
+using AuthzService.Api.RateLimiting;
+using AuthzService.Api.Security;
+using AuthzService.Api.Telemetry;
+using AuthzService.Core.Decisions;
+using AuthzService.Core.Principals;
+using AuthzService.Grpc.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace AuthzService.Api;
+
+/// <summary>
+/// Serving safely in production: caller authentication and the allow-list, rate limits, the audit
+/// trail, telemetry and graceful shutdown. Kept apart from <see cref="DependencyInjection"/> so the
+/// domain wiring and the serving concerns change independently.
+/// </summary>
+public static class ServingExtensions
+{
+    /// <summary>Host-level settings that must be in place before the host is built (listeners, logging, shutdown).</summary>
+    public static void ConfigureServingHost(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ListenerConfiguration.Configure(builder);
+        if (!builder.Environment.IsDevelopment())
+        {
+            // JSON logs outside Development unless Logging:Console:FormatterName says otherwise.
+            builder.Services.PostConfigure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Json);
+        }
+
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+    }
+
+    public static IServiceCollection AddServing(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddValidated<AuthOptions, AuthOptionsValidator>(services, configuration, AuthOptions.SectionName);
+        AddValidated<RateLimitOptions, RateLimitOptionsValidator>(services, configuration, RateLimitOptions.SectionName);
+        AddValidated<AuditOptions, AuditOptionsValidator>(services, configuration, AuditOptions.SectionName);
+        AddValidated<TelemetryOptions, TelemetryOptionsValidator>(services, configuration, TelemetryOptions.SectionName);
+        AddValidated<LifecycleOptions, LifecycleOptionsValidator>(services, configuration, LifecycleOptions.SectionName);
+        services.AddOptions<HostOptions>().Configure<IOptions<LifecycleOptions>>((host, lifecycle) => host.ShutdownTimeout = lifecycle.Value.ShutdownGracePeriod);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<AuthzMetrics>();
+        services.AddHostedService<OtlpExportService>();
+
+        services.TryAddSingleton<CallerAllowList>();
+        services.TryAddSingleton<CallerCaSource>();
+        services.TryAddSingleton<ServerCertificateSource>();
+        services.TryAddSingleton<ClientCertificateValidator>();
+        services.TryAddSingleton<GrpcListenerTls>();
+
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<DecisionAuditor>();
+        services.TryAddSingleton<CallRateLimiter>();
+        services.TryAddSingleton<TenantTierCache>();
+
+        // Interceptors run in this order: admin audit outermost, so rate-limited admin calls are audited too.
+        services.AddSingleton<IServerCallInterceptor, AdminAuditInterceptor>();
+        services.AddSingleton<IServerCallInterceptor, RateLimitInterceptor>();
+
+        Decorate<IPrincipalSource>(services, inner => new TracingPrincipalSource(inner));
+        Decorate<IPolicyDecisionPoint>(services, inner => new TracingDecisionPoint(inner));
+        return services;
+    }
+
+    /// <summary>Middleware in front of the gRPC endpoint: telemetry outermost, then the shutdown gate, then authentication.</summary>
+    public static WebApplication UseServing(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseMiddleware<ShutdownGateMiddleware>();
+        app.UseMiddleware<CallerAuthenticationMiddleware>();
+        if (!ListenerSettings.From(app.Configuration).GrpcIsTls)
+        {
+            SecurityLog.PlaintextListener(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<CallerAuthenticationMiddleware>());
+        }
+
+        return app;
+    }
+
+    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+
+    /// <summary>Wraps the last registration of <typeparamref name="TService"/> (whatever decorators it already has).</summary>
+    private static void Decorate<TService>(IServiceCollection services, Func<TService, TService> decorate)
+        where TService : class
+    {
+        var index = -1;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(TService) && !services[i].IsKeyedService)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            return;
+        }
+
+        var inner = services[index];
+        services[index] = ServiceDescriptor.Describe(
+            typeof(TService),
+            sp => decorate((TService)Resolve(sp, inner)),
+            inner.Lifetime);
+    }
+
+    private static object Resolve(IServiceProvider provider, ServiceDescriptor descriptor) =>
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(provider)
+        ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!);
+}

@@ -1,0 +1,44 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace AuthzService.IntegrationTests.Security;
+
+/// <summary>A bare TLS handshake, to see which certificate a listener presents to a new connection right now.</summary>
+internal static class TlsProbe
+{
+    public static async Task<string?> ServerThumbprintAsync(Uri address, X509Certificate2 clientCertificate)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        await using var ssl = new SslStream(tcp.GetStream());
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ClientCertificates = [clientCertificate],
+            ApplicationProtocols = [SslApplicationProtocol.Http2],
+            // Only looking: which certificate is presented, not whether to trust it.
+#pragma warning disable CA5359
+            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+#pragma warning restore CA5359
+        });
+        return ssl.RemoteCertificate is { } remote ? X509CertificateLoader.LoadCertificate(remote.GetRawCertData()).Thumbprint : null;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds (files are re-read on use, at most every 200 ms in tests).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(50, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new AssertFailedException("Timed out waiting until " + what);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using AuthzService.Testing;
+using Microsoft.AspNetCore.Builder;
+
+namespace AuthzService.IntegrationTests.Service;
+
+/// <summary>How <see cref="AuthzServiceInstance"/> starts the real service.</summary>
+public sealed record ServiceInstanceOptions(string PostgresConnectionString, CerbosServer Cerbos)
+{
+    /// <summary>Configuration that wins over the defaults (null values remove a key).</summary>
+    public IReadOnlyDictionary<string, string?>? Overrides { get; init; }
+
+    /// <summary>TLS with required client certificates on the gRPC listener; null = h2c on loopback.</summary>
+    public ServiceTls? Tls { get; init; }
+
+    /// <summary>Also open the plaintext health-only listener.</summary>
+    public bool HealthListener { get; init; }
+
+    /// <summary>Runs after the host is built and before it starts (e.g. to map a test-only gRPC service).</summary>
+    public Action<WebApplication>? ConfigureApp { get; init; }
+}
