@@ -86,6 +86,8 @@ public sealed class ReadOnlyRuntimeTests
         start.Environment["Cerbos__Tls__ClientCertificate"] = CertDir + "/client.pem";
         start.Environment["Cerbos__Tls__ClientKey"] = CertDir + "/client-key.pem";
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        // Plaintext h2c on loopback must be asked for explicitly (production listens with TLS and caller mTLS).
+        start.Environment["Auth__AllowPlaintext"] = "true";
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
