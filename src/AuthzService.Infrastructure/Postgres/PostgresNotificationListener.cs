@@ -16,7 +16,7 @@ namespace AuthzService.Infrastructure.Postgres;
 /// <see cref="IInvalidationSink.OnResync"/> when the connection is lost (stop trusting what we cached) and
 /// again once LISTEN is active on the new connection (anything cached in between may be stale too).
 /// </remarks>
-public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposable
+public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposable, IInvalidationChannel
 {
     private readonly string _connectionString;
     private readonly IInvalidationSink _sink;
