@@ -89,7 +89,19 @@ public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
     public void Store(IReadOnlyList<CachedDecision> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        if (entries.Count == 0 || Database("set") is not { } db)
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        if (!_connection.IsCompleted)
+        {
+            // Still connecting (first requests after start): write once connected instead of dropping the entries.
+            _ = _connection.ContinueWith(_ => Store(entries), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return;
+        }
+
+        if (Database("set") is not { } db)
         {
             return;
         }

@@ -26,6 +26,7 @@ public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposa
     private TaskCompletionSource _listening = NewSignal();
     private CancellationTokenSource? _stopping;
     private Task? _loop;
+    private int _disposed;
 
     public PostgresNotificationListener(
         string connectionString,
@@ -96,6 +97,12 @@ public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposa
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose us twice (registered as itself and as an IHostedService factory result).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None);
         _stopping?.Dispose();
     }
