@@ -20,7 +20,9 @@ internal static class BenchRequests
         resource.Attr["owner_id"] = Value.ForString("someone-else");
         var request = new CheckResourcesRequest
         {
-            RequestId = "bench", TenantId = Tenant, PrincipalId = Principal,
+            RequestId = "bench",
+            TenantId = Tenant,
+            PrincipalId = Principal,
             Resources = { new ResourceEntry { Resource = resource, Actions = { "read" } } },
         };
         if (fullyConsistent)
@@ -44,7 +46,9 @@ internal static class BenchRequests
         resource.Attr["owner_id"] = Value.ForString("someone-else");
         return new CerbosRequest.CheckResourcesRequest
         {
-            RequestId = "bench", IncludeMeta = true, Principal = principal,
+            RequestId = "bench",
+            IncludeMeta = true,
+            Principal = principal,
             Resources = { new CerbosRequest.CheckResourcesRequest.Types.ResourceEntry { Resource = resource, Actions = { "read" } } },
         };
     }

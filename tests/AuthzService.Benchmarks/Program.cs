@@ -20,41 +20,41 @@ switch (args)
         await File.WriteAllBytesAsync(file, BenchRequests.Framed(BenchRequests.Service(id, fullyConsistent: false)));
         return 0;
     case ["seed", var url]:
-    {
-        using var channel = GrpcChannel.ForAddress(new Uri(url));
-        var options = new CallOptions().WithTimeout(TimeSpan.FromSeconds(10));
-        await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertTenant",
-            new UpsertTenantRequest { Tenant = new Tenant { Id = BenchRequests.Tenant, Tier = "pro" } }, UpsertTenantResponse.Parser, options);
-        await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertMembership",
-            new UpsertMembershipRequest { Membership = new Membership { TenantId = BenchRequests.Tenant, PrincipalId = BenchRequests.Principal, Roles = { "viewer" } } },
-            UpsertMembershipResponse.Parser, options);
-        return 0;
-    }
+        {
+            using var channel = GrpcChannel.ForAddress(new Uri(url));
+            var options = new CallOptions().WithTimeout(TimeSpan.FromSeconds(10));
+            await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertTenant",
+                new UpsertTenantRequest { Tenant = new Tenant { Id = BenchRequests.Tenant, Tier = "pro" } }, UpsertTenantResponse.Parser, options);
+            await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertMembership",
+                new UpsertMembershipRequest { Membership = new Membership { TenantId = BenchRequests.Tenant, PrincipalId = BenchRequests.Principal, Roles = { "viewer" } } },
+                UpsertMembershipResponse.Parser, options);
+            return 0;
+        }
 
     case ["load", "service", var url, var c, var n, var mode]:
-    {
-        using var channel = GrpcChannel.ForAddress(new Uri(url));
-        var run = Guid.NewGuid().ToString("N")[..8];
-        Console.WriteLine(await LoadLoop.RunAsync(
-            channel, "/authz.v1.AuthorizationService/CheckResources",
-            i => BenchRequests.Service(mode == "unique" ? $"u-{run}-{i}" : "doc-1", mode == "fresh"),
-            CheckResourcesResponse.Parser, Int(c), Int(n)));
-        return 0;
-    }
+        {
+            using var channel = GrpcChannel.ForAddress(new Uri(url));
+            var run = Guid.NewGuid().ToString("N")[..8];
+            Console.WriteLine(await LoadLoop.RunAsync(
+                channel, "/authz.v1.AuthorizationService/CheckResources",
+                i => BenchRequests.Service(mode == "unique" ? $"u-{run}-{i}" : "doc-1", mode == "fresh"),
+                CheckResourcesResponse.Parser, Int(c), Int(n)));
+            return 0;
+        }
 
     case ["load", "cerbos", var url, var ca, var cert, var key, var c, var n]:
-    {
-        using var factory = new CerbosChannelFactory(Microsoft.Extensions.Options.Options.Create(new CerbosOptions
         {
-            Address = new Uri(url),
-            Tls = new CerbosTlsOptions { CaCertificate = ca, ClientCertificate = cert, ClientKey = key },
-        }));
-        var run = Guid.NewGuid().ToString("N")[..8];
-        Console.WriteLine(await LoadLoop.RunAsync(
-            factory.GetChannel(), "/cerbos.svc.v1.CerbosService/CheckResources",
-            i => BenchRequests.Cerbos($"u-{run}-{i}"), CerbosResponse.CheckResourcesResponse.Parser, Int(c), Int(n)));
-        return 0;
-    }
+            using var factory = new CerbosChannelFactory(Microsoft.Extensions.Options.Options.Create(new CerbosOptions
+            {
+                Address = new Uri(url),
+                Tls = new CerbosTlsOptions { CaCertificate = ca, ClientCertificate = cert, ClientKey = key },
+            }));
+            var run = Guid.NewGuid().ToString("N")[..8];
+            Console.WriteLine(await LoadLoop.RunAsync(
+                factory.GetChannel(), "/cerbos.svc.v1.CerbosService/CheckResources",
+                i => BenchRequests.Cerbos($"u-{run}-{i}"), CerbosResponse.CheckResourcesResponse.Parser, Int(c), Int(n)));
+            return 0;
+        }
 
     case [var oursPort, var barePort]:
         return await ServeAsync(Int(oursPort), Int(barePort));

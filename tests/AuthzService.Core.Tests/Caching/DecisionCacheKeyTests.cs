@@ -137,7 +137,8 @@ public sealed class DecisionCacheKeyTests
             ["principal attributes"] = Key(principal: Principal(attributes: new Dictionary<string, object?> { ["tenant_id"] = "acme", ["dept"] = "x" })),
             ["principal context"] = Key(principal: Principal(attributes: new Dictionary<string, object?>
             {
-                ["tenant_id"] = "acme", ["context"] = new Dictionary<string, object?> { ["mfa"] = true },
+                ["tenant_id"] = "acme",
+                ["context"] = new Dictionary<string, object?> { ["mfa"] = true },
             })),
             ["principal scope"] = Key(principal: Principal(scope: "acme.team")),
             ["kind"] = Key(resource: Resource(kind: "project")),
