@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections;
 using System.Globalization;
@@ -12,14 +13,17 @@ namespace AuthzService.Core.Caching;
 /// strings contain (separators, prefixes, NULs). Map keys are sorted ordinally so insertion order
 /// does not matter.
 /// </summary>
+/// <remarks>
+/// Bytes are collected in a buffer and hashed once: on the cache-hit path this is cheaper than an
+/// incremental hash object (a native context) per key.
+/// </remarks>
 internal sealed class CanonicalHasher : IDisposable
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly byte[] _scratch = new byte[9];
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
 
-    public void Dispose() => _hash.Dispose();
+    public void Dispose() => _buffer.Clear();
 
-    public byte[] Finish() => _hash.GetHashAndReset();
+    public byte[] Finish() => SHA256.HashData(_buffer.WrittenSpan);
 
     public void String(string? value)
     {
@@ -29,17 +33,18 @@ internal sealed class CanonicalHasher : IDisposable
             return;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(value);
+        var length = Encoding.UTF8.GetByteCount(value);
         Tag('s');
-        Length(bytes.Length);
-        _hash.AppendData(bytes);
+        Length(length);
+        _buffer.Advance(Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length)));
     }
 
     public void Int64(long value)
     {
-        _scratch[0] = (byte)'i';
-        BinaryPrimitives.WriteInt64BigEndian(_scratch.AsSpan(1), value);
-        _hash.AppendData(_scratch, 0, 9);
+        var span = _buffer.GetSpan(9);
+        span[0] = (byte)'i';
+        BinaryPrimitives.WriteInt64BigEndian(span[1..], value);
+        _buffer.Advance(9);
     }
 
     public void Bool(bool value) => Tag(value ? 'T' : 'F');
@@ -118,13 +123,13 @@ internal sealed class CanonicalHasher : IDisposable
 
     private void Tag(char tag)
     {
-        _scratch[0] = (byte)tag;
-        _hash.AppendData(_scratch, 0, 1);
+        _buffer.GetSpan(1)[0] = (byte)tag;
+        _buffer.Advance(1);
     }
 
     private void Length(int length)
     {
-        BinaryPrimitives.WriteInt32BigEndian(_scratch, length);
-        _hash.AppendData(_scratch, 0, 4);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.GetSpan(4), length);
+        _buffer.Advance(4);
     }
 }
