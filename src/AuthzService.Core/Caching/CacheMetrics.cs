@@ -30,6 +30,9 @@ public sealed class CacheMetrics : IDisposable
         _l2Errors = _meter.CreateCounter<long>("authz.cache.l2_errors", "{error}", "L2 operations that failed or timed out");
     }
 
+    /// <summary>The meter of this instance (one per service instance; tests listen to it).</summary>
+    public Meter Meter => _meter;
+
     public void Hit(string level, string entry, long count = 1) => Add(_hits, count, level, entry);
 
     public void Miss(string level, string entry, long count = 1) => Add(_misses, count, level, entry);
