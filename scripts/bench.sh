@@ -1,6 +1,17 @@
 #!/usr/bin/env bash
-# make bench: h2load drives unary gRPC calls against each target and its yardstick in the same
-# run, alternating rounds so machine noise hits both alike; prints rps, p50, p99 and the ratios.
+# make bench: each target against its yardstick in the same run, alternating rounds so machine noise hits
+# both alike; prints rps, p50, p99 and the ratios.
+#   1. health Check: our gRPC layer vs a bare Kestrel handler (h2load);
+#   2. cached CheckResources through the whole service vs the bare Kestrel framing ceiling with the same
+#      request body (h2load);
+#   3. cache misses through the whole service vs direct Cerbos CheckResources. Cerbos requires a client
+#      certificate and h2load cannot present one, so both sides are driven by the same .NET load loop on our
+#      gRPC client (tests/AuthzService.Benchmarks/LoadLoop.cs) at the same concurrency: "fresh" misses
+#      (consistency.fully_consistent: principal re-read from PostgreSQL + Cerbos call) and "unique" misses
+#      (new resource id per call: principal cached, decision miss). The cached run is repeated with that loop
+#      too, so hits and misses can be compared like for like.
+# The stack is the real one, started here: PostgreSQL (as postgres via runuser when root), Cerbos over mTLS
+# (certificates from openssl), Redis, and the service (Release), seeded with one tenant and a viewer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v h2load >/dev/null || { echo "h2load not found: apt-get install nghttp2-client" >&2; exit 1; }
@@ -8,20 +19,88 @@ REQUESTS=${BENCH_REQUESTS:-20000}
 ROUNDS=${BENCH_ROUNDS:-3}
 CLIENTS=${BENCH_CLIENTS:-4}
 STREAMS=${BENCH_STREAMS:-16}
+LOAD_REQUESTS=${BENCH_LOAD_REQUESTS:-4000}
+LOAD_CONCURRENCY=${BENCH_LOAD_CONCURRENCY:-16}
+root=$(pwd)
+CERBOS="${AUTHZ_TOOLS_DIR:-$root/.tools}/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"
 work=$(mktemp -d)
+chmod 755 "$work"   # the postgres user must reach its data directory inside
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pgbin=$(dirname "$(readlink -f "$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1)")")
+cleanup() {
+    exec 3>&- 2>/dev/null || true
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    # Give each process a moment to exit (the service closes its connections) before PostgreSQL stops.
+    for p in "${pids[@]}"; do for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done; kill -9 "$p" 2>/dev/null || true; done
+    [[ -f "$work/pg/PG_VERSION" ]] && as_pg "$pgbin/pg_ctl" -D "$work/pg" -m immediate -w stop >/dev/null 2>&1 || true
+    [[ -n "${BENCH_KEEP:-}" ]] && echo "kept $work" >&2 || rm -rf "$work"
+}
 trap cleanup EXIT
+log() { printf '==> %s\n' "$*" >&2; }
 
 dotnet build tests/AuthzService.Benchmarks -c Release --nologo -clp:ErrorsOnly >/dev/null
+dotnet build src/AuthzService.Api -c Release --nologo -clp:ErrorsOnly >/dev/null
+bench_dll=tests/AuthzService.Benchmarks/bin/Release/net10.0/AuthzService.Benchmarks.dll
+api_dll=src/AuthzService.Api/bin/Release/net10.0/AuthzService.Api.dll
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Bind the in-process yardstick first: ports picked early could be taken by outbound connections later.
 ours=$(free_port); bare=$(free_port)
 mkfifo "$work/stdin"
-dotnet tests/AuthzService.Benchmarks/bin/Release/net10.0/AuthzService.Benchmarks.dll "$ours" "$bare" <"$work/stdin" >"$work/host.log" 2>&1 &
+dotnet "$bench_dll" "$ours" "$bare" <"$work/stdin" >"$work/host.log" 2>&1 &
 pids+=($!)
 exec 3>"$work/stdin"   # keeps the host's stdin open until we exit
-for _ in $(seq 100); do grep -q ready "$work/host.log" && break; sleep 0.1; done
-grep -q ready "$work/host.log" || { cat "$work/host.log"; exit 1; }
+for _ in $(seq 100); do grep -qx ready "$work/host.log" && break; sleep 0.1; done
+grep -qx ready "$work/host.log" || { cat "$work/host.log"; exit 1; }
+
+pg_port=$(free_port); cerbos_grpc=$(free_port); cerbos_http=$(free_port); redis_port=$(free_port); svc=$(free_port)
+
+log "PostgreSQL on $pg_port"
+mkdir -p "$work/pg"; [[ $(id -u) -eq 0 ]] && chown postgres: "$work/pg"
+as_pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust --no-sync >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$work/pg" -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" -l "$work/pg/server.log" -w start >/dev/null
+
+log "Cerbos on $cerbos_grpc (mTLS)"
+certs="$work/certs"; mkdir -p "$certs"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=bench CA" -keyout "$certs/ca.key" -out "$certs/ca.crt" 2>/dev/null
+for who in server client; do
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" -keyout "$certs/$who.key" -out "$certs/$who.csr" 2>/dev/null
+    if [[ $who == server ]]; then ext="subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth"; else ext="extendedKeyUsage=clientAuth"; fi
+    openssl x509 -req -in "$certs/$who.csr" -CA "$certs/ca.crt" -CAkey "$certs/ca.key" -CAcreateserial -days 2 -extfile <(printf "$ext") -out "$certs/$who.crt" 2>/dev/null
+done
+cat >"$work/cerbos.yaml" <<YAML
+server:
+  grpcListenAddr: "127.0.0.1:$cerbos_grpc"
+  httpListenAddr: "127.0.0.1:$cerbos_http"
+  tls: { cert: $certs/server.crt, key: $certs/server.key, caCert: $certs/ca.crt }
+storage: { driver: disk, disk: { directory: $root/cerbos-policies } }
+schema: { enforcement: reject }
+engine: { lenientScopeSearch: true }
+audit: { enabled: false }
+telemetry: { disabled: true }
+YAML
+"$CERBOS" server --config="$work/cerbos.yaml" >"$work/cerbos.log" 2>&1 &
+pids+=($!)
+curl_cerbos() { curl -sf --cacert "$certs/ca.crt" --cert "$certs/client.crt" --key "$certs/client.key" "https://127.0.0.1:$cerbos_http/_cerbos/health" >/dev/null 2>&1; }
+for _ in $(seq 100); do curl_cerbos && break; sleep 0.2; done
+curl_cerbos || { cat "$work/cerbos.log"; exit 1; }
+
+log "Redis on $redis_port"
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no >"$work/redis.log" 2>&1 &
+pids+=($!)
+
+log "AuthzService on $svc"
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=64"
+export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+export Cerbos__Address="https://127.0.0.1:$cerbos_grpc" Cerbos__Tls__CaCertificate="$certs/ca.crt"
+export Cerbos__Tls__ClientCertificate="$certs/client.crt" Cerbos__Tls__ClientKey="$certs/client.key"
+export Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$svc" Logging__LogLevel__Default=Warning
+dotnet "$api_dll" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
+dotnet "$api_dll" >"$work/service.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 120); do dotnet "$bench_dll" seed "http://127.0.0.1:$svc" >/dev/null 2>&1 && break; sleep 0.5; done
+dotnet "$bench_dll" seed "http://127.0.0.1:$svc" || { cat "$work/service.log"; exit 1; }
+dotnet "$bench_dll" body "$work/check.bin" doc-1
 
 # One length-prefixed, empty grpc.health.v1.HealthCheckRequest (service "").
 printf '\x00\x00\x00\x00\x00' >"$work/health.bin"
@@ -33,14 +112,28 @@ run() { # name url body
         --log-file="$work/$name.$round.log" "$url" >"$work/$name.$round.out" 2>&1 || { cat "$work/$name.$round.out"; exit 1; }
 }
 
-pairs=("health-ours http://127.0.0.1:$ours/grpc.health.v1.Health/Check $work/health.bin|health-bare http://127.0.0.1:$bare/grpc.health.v1.Health/Check $work/health.bin")
+pairs=("health-ours http://127.0.0.1:$ours/grpc.health.v1.Health/Check $work/health.bin|health-bare http://127.0.0.1:$bare/grpc.health.v1.Health/Check $work/health.bin"
+       "check-hit http://127.0.0.1:$svc/authz.v1.AuthorizationService/CheckResources $work/check.bin|check-bare http://127.0.0.1:$bare/authz.v1.AuthorizationService/CheckResources $work/check.bin")
+load() { # name round args...
+    local name=$1 round=$2; shift 2
+    dotnet "$bench_dll" load "$@" >"$work/$name.$round.load" || { cat "$work/$name.$round.load"; exit 1; }
+}
+loads() { # round
+    load loop-hit "$1" service "http://127.0.0.1:$svc" "$LOAD_CONCURRENCY" "$LOAD_REQUESTS" hit
+    load miss-fresh "$1" service "http://127.0.0.1:$svc" "$LOAD_CONCURRENCY" "$LOAD_REQUESTS" fresh
+    load miss-unique "$1" service "http://127.0.0.1:$svc" "$LOAD_CONCURRENCY" "$LOAD_REQUESTS" unique
+    load cerbos-direct "$1" cerbos "https://127.0.0.1:$cerbos_grpc" "$certs/ca.crt" "$certs/client.crt" "$certs/client.key" "$LOAD_CONCURRENCY" "$LOAD_REQUESTS"
+}
 # Warm-up (JIT, connection pools), not measured.
 REQUESTS_SAVED=$REQUESTS; REQUESTS=2000
 for pair in "${pairs[@]}"; do IFS='|' read -r a b <<<"$pair"; run $a warm; run $b warm; done
 REQUESTS=$REQUESTS_SAVED
+LOAD_SAVED=$LOAD_REQUESTS; LOAD_REQUESTS=1000; loads warm; LOAD_REQUESTS=$LOAD_SAVED
 for round in $(seq "$ROUNDS"); do
     for pair in "${pairs[@]}"; do IFS='|' read -r a b <<<"$pair"; run $a "$round"; run $b "$round"; done
+    loads "$round"
 done
+log "h2load: $CLIENTS clients x $STREAMS streams, $REQUESTS requests per run; load loop: $LOAD_CONCURRENCY in flight, $LOAD_REQUESTS per run; $ROUNDS rounds, medians"
 
 python3 - "$work" "$ROUNDS" <<'PY'
 import glob, re, statistics, sys
@@ -59,16 +152,29 @@ def stats(name):
     lat.sort()
     q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] / 1000.0
     return statistics.median(rps), q(0.50), q(0.99), ok, total
+def load_stats(name):
+    runs = []
+    for r in range(1, rounds + 1):
+        kv = dict(x.split("=") for x in open(f"{work}/{name}.{r}.load").read().split())
+        runs.append(kv)
+    med = lambda k: statistics.median(float(x[k]) for x in runs)
+    return med("rps"), med("p50"), med("p99"), sum(int(x["ok"]) for x in runs), sum(int(x["total"]) for x in runs)
 rows = {}
-pairs = [("health-ours", "health-bare", "health Check: our gRPC layer vs bare Kestrel framing")]
+pairs = [("health-ours", "health-bare", "health Check: our gRPC layer vs bare Kestrel framing"),
+         ("check-hit", "check-bare", "cached CheckResources (whole service, L1 hit) vs bare Kestrel framing ceiling")]
+loads = [("miss-fresh", "cerbos-direct", "cache miss, fully_consistent (PostgreSQL + Cerbos) vs direct Cerbos"),
+         ("miss-unique", "cerbos-direct", "cache miss, unique resource ids (Cerbos) vs direct Cerbos"),
+         ("loop-hit", "cerbos-direct", "cached CheckResources vs direct Cerbos (same load loop)")]
 print(f"{'target':<14}{'rps (median)':>14}{'p50 ms':>10}{'p99 ms':>10}{'ok/total':>16}")
 for a, b, _ in pairs:
     for n in (a, b):
         rows[n] = stats(n)
-        rps, p50, p99, ok, total = rows[n]
-        print(f"{n:<14}{rps:>14.0f}{p50:>10.3f}{p99:>10.3f}{ok:>8}/{total:<7}")
+for n in ("loop-hit", "miss-fresh", "miss-unique", "cerbos-direct"):
+    rows[n] = load_stats(n)
+for n, (rps, p50, p99, ok, total) in rows.items():
+    print(f"{n:<14}{rps:>14.0f}{p50:>10.3f}{p99:>10.3f}{ok:>8}/{total:<7}")
 print()
-for a, b, title in pairs:
+for a, b, title in pairs + loads:
     ra, rb = rows[a], rows[b]
     print(f"{title}: rps ratio {ra[0]/rb[0]:.2f}x, p50 ratio {ra[1]/rb[1]:.2f}x, p99 ratio {ra[2]/rb[2]:.2f}x")
     if ra[3] != ra[4] or rb[3] != rb[4]:

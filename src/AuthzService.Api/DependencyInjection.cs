@@ -9,6 +9,7 @@ using AuthzService.Core.Directory;
 using AuthzService.Core.Principals;
 using AuthzService.Grpc;
 using AuthzService.Grpc.Server;
+using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Postgres;
 using FluentValidation;
@@ -43,6 +44,7 @@ public static class DependencyInjection
         services.AddCerbosDecisionPoint(configuration);
 
         services.AddSingleton<IPrincipalSource, DirectoryPrincipalSource>();
+        services.AddDecisionCache(configuration, sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!);
         services.AddSingleton<DecisionService>();
 
         services.AddSingleton<IDependencyProbe, PostgresProbe>();

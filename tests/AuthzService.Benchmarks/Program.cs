@@ -1,33 +1,86 @@
 using System.Globalization;
 using System.Net;
 using AuthzService.Benchmarks;
+using AuthzService.Contracts.V1;
 using AuthzService.Grpc;
+using AuthzService.Grpc.Client;
+using AuthzService.Infrastructure.Cerbos;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using CerbosResponse = Cerbos.Api.V1.Response;
 
-// Two h2c listeners in one process, on ports the caller picks: our gRPC layer (health Check)
-// and the bare yardstick. Usage: AuthzService.Benchmarks <ours-port> <bare-port>.
-// Prints "ready" and serves until stdin closes.
-if (args.Length != 2)
+// Helpers of scripts/bench.sh:
+//   <ours-port> <bare-port>                 two h2c listeners (our gRPC layer, bare yardstick); "ready"; until stdin closes
+//   body <file> <document-id>                 the framed CheckResources body for h2load
+//   seed <service-url>                        the bench tenant and a viewer membership
+//   load service <url> <concurrency> <n> <hit|fresh|unique>
+//   load cerbos <url> <ca> <cert> <key> <concurrency> <n>
+switch (args)
 {
-    await Console.Error.WriteLineAsync("usage: AuthzService.Benchmarks <ours-port> <bare-port>");
-    return 2;
+    case ["body", var file, var id]:
+        await File.WriteAllBytesAsync(file, BenchRequests.Framed(BenchRequests.Service(id, fullyConsistent: false)));
+        return 0;
+    case ["seed", var url]:
+        {
+            using var channel = GrpcChannel.ForAddress(new Uri(url));
+            var options = new CallOptions().WithTimeout(TimeSpan.FromSeconds(10));
+            await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertTenant",
+                new UpsertTenantRequest { Tenant = new Tenant { Id = BenchRequests.Tenant, Tier = "pro" } }, UpsertTenantResponse.Parser, options);
+            await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertMembership",
+                new UpsertMembershipRequest { Membership = new Membership { TenantId = BenchRequests.Tenant, PrincipalId = BenchRequests.Principal, Roles = { "viewer" } } },
+                UpsertMembershipResponse.Parser, options);
+            return 0;
+        }
+
+    case ["load", "service", var url, var c, var n, var mode]:
+        {
+            using var channel = GrpcChannel.ForAddress(new Uri(url));
+            var run = Guid.NewGuid().ToString("N")[..8];
+            Console.WriteLine(await LoadLoop.RunAsync(
+                channel, "/authz.v1.AuthorizationService/CheckResources",
+                i => BenchRequests.Service(mode == "unique" ? $"u-{run}-{i}" : "doc-1", mode == "fresh"),
+                CheckResourcesResponse.Parser, Int(c), Int(n)));
+            return 0;
+        }
+
+    case ["load", "cerbos", var url, var ca, var cert, var key, var c, var n]:
+        {
+            using var factory = new CerbosChannelFactory(Microsoft.Extensions.Options.Options.Create(new CerbosOptions
+            {
+                Address = new Uri(url),
+                Tls = new CerbosTlsOptions { CaCertificate = ca, ClientCertificate = cert, ClientKey = key },
+            }));
+            var run = Guid.NewGuid().ToString("N")[..8];
+            Console.WriteLine(await LoadLoop.RunAsync(
+                factory.GetChannel(), "/cerbos.svc.v1.CerbosService/CheckResources",
+                i => BenchRequests.Cerbos($"u-{run}-{i}"), CerbosResponse.CheckResourcesResponse.Parser, Int(c), Int(n)));
+            return 0;
+        }
+
+    case [var oursPort, var barePort]:
+        return await ServeAsync(Int(oursPort), Int(barePort));
+    default:
+        await Console.Error.WriteLineAsync("usage: see the comment at the top of tests/AuthzService.Benchmarks/Program.cs");
+        return 2;
 }
 
-var ours = int.Parse(args[0], CultureInfo.InvariantCulture);
-var bare = int.Parse(args[1], CultureInfo.InvariantCulture);
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.ClearProviders();
-builder.WebHost.ConfigureKestrel(k =>
+static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
+
+static async Task<int> ServeAsync(int ours, int bare)
 {
-    k.Listen(IPAddress.Loopback, ours, o => o.Protocols = HttpProtocols.Http2);
-    k.Listen(IPAddress.Loopback, bare, o => o.Protocols = HttpProtocols.Http2);
-});
-builder.Services.AddGrpcServer();
-var app = builder.Build();
-app.MapWhen(c => c.Connection.LocalPort == bare, b => b.Run(BareGrpcHandler.HandleAsync));
-app.MapGrpcHealthService();
-await app.StartAsync();
-Console.WriteLine("ready");
-await Console.In.ReadToEndAsync();
-await app.StopAsync();
-return 0;
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.ConfigureKestrel(k =>
+    {
+        k.Listen(IPAddress.Loopback, ours, o => o.Protocols = HttpProtocols.Http2);
+        k.Listen(IPAddress.Loopback, bare, o => o.Protocols = HttpProtocols.Http2);
+    });
+    builder.Services.AddGrpcServer();
+    var app = builder.Build();
+    app.MapWhen(c => c.Connection.LocalPort == bare, b => b.Run(BareGrpcHandler.HandleAsync));
+    app.MapGrpcHealthService();
+    await app.StartAsync();
+    Console.WriteLine("ready");
+    await Console.In.ReadToEndAsync();
+    await app.StopAsync();
+    return 0;
+}

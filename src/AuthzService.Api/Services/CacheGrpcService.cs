@@ -2,6 +2,7 @@ using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Caching;
 using AuthzService.Core.Directory;
+using AuthzService.Core.Invalidation;
 using AuthzService.Grpc.Server;
 using FluentValidation;
 
@@ -9,9 +10,10 @@ namespace AuthzService.Api.Services;
 
 /// <summary>
 /// <c>authz.v1.CacheService</c>: invalidation bumps version stamps in PostgreSQL, so every replica's
-/// cache keys change at once (no key scans) and the change is broadcast by NOTIFY.
+/// cache keys change at once (no key scans) and the change is broadcast by NOTIFY. This replica's
+/// in-process caches are told directly as well, so it never waits for its own notification.
 /// </summary>
-internal sealed class CacheGrpcService(IDirectoryWriter directory, IValidator<InvalidateRequest> validator) : IGrpcService<CacheGrpcService>
+internal sealed class CacheGrpcService(IDirectoryWriter directory, IValidator<InvalidateRequest> validator, IInvalidationSink local) : IGrpcService<CacheGrpcService>
 {
     public const string ServiceName = "authz.v1.CacheService";
 
@@ -29,16 +31,19 @@ internal sealed class CacheGrpcService(IDirectoryWriter directory, IValidator<In
         {
             var p = request.Principal;
             var version = await directory.BumpPrincipalAsync(p.TenantId, p.PrincipalId, ct);
+            local.OnPrincipalChanged(p.TenantId, p.PrincipalId, version);
             return Response(version, new ConsistencyToken(p.TenantId, p.PrincipalId, 0, version, 0));
         }
 
         if (request.ScopeCase == InvalidateRequest.ScopeOneofCase.Tenant)
         {
             var version = await directory.BumpTenantAsync(request.Tenant.TenantId, ct);
+            local.OnTenantChanged(request.Tenant.TenantId, version);
             return Response(version, new ConsistencyToken(request.Tenant.TenantId, string.Empty, version, 0, 0));
         }
 
         var epoch = await directory.BumpPolicyEpochAsync("invalidate", ct);
+        local.OnPolicyEpochChanged(epoch);
         return Response(epoch, new ConsistencyToken(string.Empty, string.Empty, 0, 0, epoch));
     }
 

@@ -81,8 +81,7 @@ public static class PrincipalBuilder
 
         attributes[PrincipalAttributeKeys.TenantTier] = tenant.Tier;
         attributes[PrincipalAttributeKeys.TenantStatus] = "active";
-        attributes[PrincipalAttributeKeys.Context] =
-            new Dictionary<string, object?>(request.Context ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
+        attributes[PrincipalAttributeKeys.Context] = ContextOf(request.Context);
 
         var principal = new BuiltPrincipal(
             request.PrincipalId,
@@ -96,6 +95,23 @@ public static class PrincipalBuilder
             snapshot.PolicyEpoch);
         return new PrincipalBuildResult(PrincipalBuildOutcome.Built, principal);
     }
+
+    /// <summary>
+    /// The same principal for another request's context (a cached principal is reused across requests;
+    /// the context is request-time data and always replaces the previous one).
+    /// </summary>
+    public static BuiltPrincipal WithContext(BuiltPrincipal principal, IReadOnlyDictionary<string, object?>? context)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var attributes = new Dictionary<string, object?>(principal.Attributes, StringComparer.Ordinal)
+        {
+            [PrincipalAttributeKeys.Context] = ContextOf(context),
+        };
+        return principal with { Attributes = attributes };
+    }
+
+    private static Dictionary<string, object?> ContextOf(IReadOnlyDictionary<string, object?>? context) =>
+        new(context ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
 
     private static Membership? Belongs(Membership? membership, PrincipalRequest request, string teamId) =>
         membership is not null

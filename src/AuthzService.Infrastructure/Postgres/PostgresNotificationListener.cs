@@ -16,7 +16,7 @@ namespace AuthzService.Infrastructure.Postgres;
 /// <see cref="IInvalidationSink.OnResync"/> when the connection is lost (stop trusting what we cached) and
 /// again once LISTEN is active on the new connection (anything cached in between may be stale too).
 /// </remarks>
-public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposable
+public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposable, IInvalidationChannel
 {
     private readonly string _connectionString;
     private readonly IInvalidationSink _sink;
@@ -26,6 +26,7 @@ public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposa
     private TaskCompletionSource _listening = NewSignal();
     private CancellationTokenSource? _stopping;
     private Task? _loop;
+    private int _disposed;
 
     public PostgresNotificationListener(
         string connectionString,
@@ -96,6 +97,12 @@ public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposa
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose us twice (registered as itself and as an IHostedService factory result).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None);
         _stopping?.Dispose();
     }

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using AuthzService.Contracts.V1;
+using AuthzService.IntegrationTests.Cerbos;
+using AuthzService.IntegrationTests.Postgres;
+using AuthzService.IntegrationTests.Service;
+using AuthzService.Testing;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Npgsql;
+
+namespace AuthzService.IntegrationTests.Cache;
+
+/// <summary>
+/// Two replicas of the real service sharing one PostgreSQL database, one Redis and the shared Cerbos,
+/// with a long TTL so that nothing in these tests passes merely because an entry expired.
+/// </summary>
+internal sealed class CacheCluster : IAsyncDisposable
+{
+    public const string Authorization = "authz.v1.AuthorizationService";
+    public const string MembershipService = "authz.v1.MembershipService";
+    public const string CacheService = "authz.v1.CacheService";
+
+    /// <summary>Hang guard for "eventually" loops; the measured times are reported, not asserted tightly.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    private CacheCluster(string database, RedisServer redis, AuthzServiceInstance a, AuthzServiceInstance b)
+    {
+        Database = database;
+        Redis = redis;
+        A = a;
+        B = b;
+    }
+
+    public string Database { get; }
+
+    public RedisServer Redis { get; }
+
+    public AuthzServiceInstance A { get; }
+
+    public AuthzServiceInstance B { get; }
+
+    public static async Task<CacheCluster> StartAsync(string name, CancellationToken cancellationToken)
+    {
+        var database = await PostgresAssemblyFixture.CreateDatabaseAsync(name, cancellationToken);
+        var cerbos = await CerbosServerFixture.GetSharedAsync();
+        var redis = await RedisServer.StartNewAsync(cancellationToken);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Cache:Ttl"] = "00:10:00",
+            ["Cache:DegradedPrincipalTtl"] = "00:00:01",
+            ["Cache:RedisTimeout"] = "00:00:00.200",
+        };
+        var a = await AuthzServiceInstance.StartAsync(database, cerbos, settings, cancellationToken);
+        var b = await AuthzServiceInstance.StartAsync(database, cerbos, settings, cancellationToken);
+        return new CacheCluster(database, redis, a, b);
+    }
+
+    public static Task<TResponse> Call<TRequest, TResponse>(AuthzServiceInstance on, string service, string method, TRequest request, MessageParser<TResponse> parser)
+        where TRequest : IMessage
+        where TResponse : IMessage<TResponse> => on.CallAsync(service, method, request, parser);
+
+    public Task UpsertTenantAsync(string tenant) =>
+        Call(A, MembershipService, "UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = tenant, Tier = "pro" } }, UpsertTenantResponse.Parser);
+
+    public Task<UpsertMembershipResponse> GrantAsync(string tenant, string principal, params string[] roles) =>
+        Call(A, MembershipService, "UpsertMembership", new UpsertMembershipRequest
+        {
+            Membership = new Contracts.V1.Membership { TenantId = tenant, PrincipalId = principal, Roles = { roles } },
+        }, UpsertMembershipResponse.Parser);
+
+    public Task<DeleteMembershipResponse> RevokeAsync(string tenant, string principal) =>
+        Call(A, MembershipService, "DeleteMembership", new DeleteMembershipRequest { TenantId = tenant, PrincipalId = principal }, DeleteMembershipResponse.Parser);
+
+    public static CheckResourcesRequest CheckRequest(string tenant, string principal, string action, params string[] documentIds)
+    {
+        var request = new CheckResourcesRequest { RequestId = "cache-test", TenantId = tenant, PrincipalId = principal, IncludeMeta = true };
+        foreach (var id in documentIds)
+        {
+            var resource = new Resource { Kind = "document", Id = id };
+            resource.Attr["tenant_id"] = Value.ForString(tenant);
+            resource.Attr["owner_id"] = Value.ForString("someone-else");
+            request.Resources.Add(new ResourceEntry { Resource = resource, Actions = { action } });
+        }
+
+        return request;
+    }
+
+    public static Task<CheckResourcesResponse> CheckAsync(AuthzServiceInstance on, CheckResourcesRequest request) =>
+        Call(on, Authorization, "CheckResources", request, CheckResourcesResponse.Parser);
+
+    /// <summary>Checks "read" on one document; returns its effect and where it came from.</summary>
+    public static async Task<(Effect Effect, DecisionSource Source)> ReadAsync(
+        AuthzServiceInstance on, string tenant, string principal, string document, Consistency? consistency = null)
+    {
+        var request = CheckRequest(tenant, principal, "read", document);
+        request.Consistency = consistency;
+        var result = (await CheckAsync(on, request)).Results[0];
+        return (result.Actions["read"], result.Meta.Source);
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; returns how long that took. Fails after <see cref="Bound"/>.</summary>
+    public static async Task<TimeSpan> EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? guard = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > (guard ?? Bound))
+            {
+                Assert.Fail($"not within {guard ?? Bound}: {what}");
+            }
+
+            await Task.Delay(2);
+        }
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>Every L2 key of <paramref name="tenant"/> (test-only KEYS scan; the service never scans).</summary>
+    public async Task<IReadOnlyList<string>> L2KeysAsync(string tenant)
+    {
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var pattern = $"{Core.Caching.CacheOptions.DefaultKeyPrefix}*:{tenant.Length}:{tenant}:*";
+        return [.. server.Keys(pattern: pattern).Select(k => (string)k!)];
+    }
+
+    /// <summary>Waits until L2 holds at least <paramref name="count"/> entries of <paramref name="tenant"/> (writes are fire and forget).</summary>
+    public async Task<IReadOnlyList<string>> WaitForL2Async(string tenant, int count = 1)
+    {
+        IReadOnlyList<string> keys = [];
+        await EventuallyAsync(async () => (keys = await L2KeysAsync(tenant)).Count >= count, $"{count} L2 entries of {tenant}");
+        return keys;
+    }
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
