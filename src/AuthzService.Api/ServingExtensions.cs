@@ -6,6 +6,7 @@ using AuthzService.Api.Telemetry;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;
 using AuthzService.Grpc.Server;
+using AuthzService.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -67,8 +68,8 @@ public static class ServingExtensions
         services.AddSingleton<IServerCallInterceptor, AdminAuditInterceptor>();
         services.AddSingleton<IServerCallInterceptor, RateLimitInterceptor>();
 
-        Decorate<IPrincipalSource>(services, inner => new TracingPrincipalSource(inner));
-        Decorate<IPolicyDecisionPoint>(services, inner => new TracingDecisionPoint(inner));
+        services.Decorate<IPrincipalSource>((_, inner) => new TracingPrincipalSource(inner));
+        services.Decorate<IPolicyDecisionPoint>((_, inner) => new TracingDecisionPoint(inner));
         return services;
     }
 
@@ -94,35 +95,4 @@ public static class ServingExtensions
         services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
-
-    /// <summary>Wraps the last registration of <typeparamref name="TService"/> (whatever decorators it already has).</summary>
-    private static void Decorate<TService>(IServiceCollection services, Func<TService, TService> decorate)
-        where TService : class
-    {
-        var index = -1;
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            if (services[i].ServiceType == typeof(TService) && !services[i].IsKeyedService)
-            {
-                index = i;
-                break;
-            }
-        }
-
-        if (index < 0)
-        {
-            return;
-        }
-
-        var inner = services[index];
-        services[index] = ServiceDescriptor.Describe(
-            typeof(TService),
-            sp => decorate((TService)Resolve(sp, inner)),
-            inner.Lifetime);
-    }
-
-    private static object Resolve(IServiceProvider provider, ServiceDescriptor descriptor) =>
-        descriptor.ImplementationInstance
-        ?? descriptor.ImplementationFactory?.Invoke(provider)
-        ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!);
 }

@@ -61,20 +61,4 @@ public static class CacheServiceCollectionExtensions
             sp.GetRequiredService<ILogger<CachingDecisionPoint>>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
-
-    /// <summary>Replaces the last registration of <typeparamref name="TService"/> with a decorator around it.</summary>
-    private static void Decorate<TService>(this IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)
-        where TService : class
-    {
-        var existing = services.LastOrDefault(d => d.ServiceType == typeof(TService) && !d.IsKeyedService)
-            ?? throw new InvalidOperationException($"Register {typeof(TService).Name} before adding the decision cache.");
-        services.Remove(existing);
-        services.Add(ServiceDescriptor.Describe(typeof(TService), sp => decorate(sp, Create<TService>(sp, existing)), existing.Lifetime));
-    }
-
-    private static TService Create<TService>(IServiceProvider sp, ServiceDescriptor descriptor)
-        where TService : class =>
-        (TService)(descriptor.ImplementationInstance
-            ?? descriptor.ImplementationFactory?.Invoke(sp)
-            ?? ActivatorUtilities.GetServiceOrCreateInstance(sp, descriptor.ImplementationType!));
 }

@@ -43,6 +43,9 @@ public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
 
     public bool IsEnabled => true;
 
+    /// <summary>True once the first connection is up (reads skip L2 until then, and while Redis is away).</summary>
+    public bool IsConnected => _connection.IsCompletedSuccessfully && _connection.Result.IsConnected;
+
     public async Task<IReadOnlyList<CachedDecision?>> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);

@@ -92,7 +92,15 @@ public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposa
         }
 
         await _stopping.CancelAsync();
-        await _loop.WaitAsync(cancellationToken);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown budget is spent (e.g. by calls outliving the grace period). The loop has
+            // been told to stop and ends on its own; failing the host's stop would only hide the real cause.
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using AuthzService.Contracts.V1;
+using AuthzService.Core.Caching;
+using AuthzService.Infrastructure.Caching;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
@@ -49,11 +51,22 @@ internal sealed class CacheCluster : IAsyncDisposable
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
             ["Cache:Ttl"] = "00:10:00",
             ["Cache:DegradedPrincipalTtl"] = "00:00:01",
-            ["Cache:RedisTimeout"] = "00:00:00.200",
+            // Generous for a loaded 2-core CI machine: a read slower than this counts as a Redis failure.
+            // A killed Redis still fails fast (connection refused), so outage tests lose nothing.
+            ["Cache:RedisTimeout"] = "00:00:01",
         };
         var a = await AuthzServiceInstance.StartAsync(database, cerbos, settings, cancellationToken);
         var b = await AuthzServiceInstance.StartAsync(database, cerbos, settings, cancellationToken);
+        await WaitForL2ConnectedAsync(a);
+        await WaitForL2ConnectedAsync(b);
         return new CacheCluster(database, redis, a, b);
+    }
+
+    /// <summary>A replica reads L2 only once its Redis connection is up; tests that expect L2 hits wait for it.</summary>
+    public static Task WaitForL2ConnectedAsync(AuthzServiceInstance replica)
+    {
+        var l2 = (RedisDecisionCache)replica.GetRequiredService<ISharedDecisionCache>();
+        return EventuallyAsync(() => Task.FromResult(l2.IsConnected), "the replica's Redis connection", TimeSpan.FromSeconds(30));
     }
 
     public static Task<TResponse> Call<TRequest, TResponse>(AuthzServiceInstance on, string service, string method, TRequest request, MessageParser<TResponse> parser)
@@ -119,8 +132,8 @@ internal sealed class CacheCluster : IAsyncDisposable
     /// <summary>Every L2 key of <paramref name="tenant"/> (test-only KEYS scan; the service never scans).</summary>
     public async Task<IReadOnlyList<string>> L2KeysAsync(string tenant)
     {
-        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
-        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        using var redis = await TestRedisConnection.ConnectAsync(Redis.ConnectionString);
+        var server = redis.Multiplexer.GetServer(redis.Multiplexer.GetEndPoints()[0]);
         var pattern = $"{Core.Caching.CacheOptions.DefaultKeyPrefix}*:{tenant.Length}:{tenant}:*";
         return [.. server.Keys(pattern: pattern).Select(k => (string)k!)];
     }

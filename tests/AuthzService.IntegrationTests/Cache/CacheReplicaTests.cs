@@ -151,13 +151,14 @@ public sealed class CacheReplicaTests
         // Even an admin tenant's ALLOW copied under the viewer tenant's key is refused (values carry their stamp).
         var adminKey = (await s_cluster.WaitForL2Async(admin)).Single();
         var viewerKey = (await s_cluster.WaitForL2Async(viewer)).Single();
-        using (var redis = await ConnectionMultiplexer.ConnectAsync(s_cluster.Redis.ConnectionString))
+        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.Redis.ConnectionString))
         {
             var db = redis.GetDatabase();
             await db.StringSetAsync(viewerKey, await db.StringGetAsync(adminKey), TimeSpan.FromMinutes(5));
         }
 
         await using var fresh = await StartThirdReplicaAsync();
+        await WaitForL2ConnectedAsync(fresh);
         var planted = await CheckAsync(fresh, CheckRequest(viewer, "alice", "delete", "doc-1"));
 
         Assert.AreEqual(V1.Effect.Deny, planted.Results[0].Actions["delete"]);
@@ -171,7 +172,7 @@ public sealed class CacheReplicaTests
         var tenant = await ViewerTenantAsync();
         await ReadAsync(s_cluster.A, tenant, "alice", "doc-1");
         var key = (await s_cluster.WaitForL2Async(tenant)).Single();
-        using (var redis = await ConnectionMultiplexer.ConnectAsync(s_cluster.Redis.ConnectionString))
+        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.Redis.ConnectionString))
         {
             await redis.GetDatabase().StringSetAsync(key, "cd1|{\"Key\":\"truncated", TimeSpan.FromMinutes(5));
         }

@@ -24,7 +24,9 @@ public sealed class CerbosOutageEndToEndTests
         });
         await service.UpsertTenantAsync("acme", scope: "acme");
         await service.GrantAsync("acme", "alice", "", "org_admin");
+        // Fresh checks must reach Cerbos: a still-valid cached decision may (rightly) be served while Cerbos is down.
         var check = Check("acme", "alice", "document", "read", "delete");
+        check.Consistency = new Consistency { FullyConsistent = true };
         var plan = Plan("acme", "alice", "document", "read");
         Assert.AreEqual(Effect.Allow, (await service.CheckAsync(check)).Results[0].Actions["read"]);
 
@@ -37,11 +39,19 @@ public sealed class CerbosOutageEndToEndTests
         }
 
         var planError = await Assert.ThrowsExactlyAsync<RpcException>(() => service.PlanAsync(plan));
+        // I3: losing Cerbos costs freshness-on-demand, not correctness: the decision stored before the
+        // outage (same versions, same policies) is still valid and is served from this replica's cache.
+        var cachedCheck = check.Clone();
+        cachedCheck.Consistency = null;
+        cachedCheck.IncludeMeta = true;
+        var cached = await service.CheckAsync(cachedCheck);
         await service.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.NotServing, TimeSpan.FromSeconds(30));
         var local = await service.CheckAsync(Check("nowhere", "alice", "document", "read"));
 
         CollectionAssert.AreEqual(Enumerable.Repeat(StatusCode.Unavailable, 12).ToArray(), checkErrors.ToArray());
         Assert.AreEqual(StatusCode.Unavailable, planError.StatusCode);
+        Assert.AreEqual(Effect.Allow, cached.Results[0].Actions["read"]);
+        Assert.AreEqual(DecisionSource.CacheL1, cached.Results[0].Meta.Source);
         Assert.AreEqual(DenyReason.TenantUnknown, local.Results[0].DenyReason, "local denials need no Cerbos");
 
         await cerbos.StartAsync();

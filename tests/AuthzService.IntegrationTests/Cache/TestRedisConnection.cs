@@ -1,0 +1,34 @@
+using StackExchange.Redis;
+
+namespace AuthzService.IntegrationTests.Cache;
+
+/// <summary>
+/// The tests' own Redis connection: patient timeouts for a loaded machine, and a close that does not
+/// wait (StackExchange.Redis 1.2.6's Dispose waits a full SyncTimeout for in-flight commands).
+/// </summary>
+internal sealed class TestRedisConnection : IDisposable
+{
+    private TestRedisConnection(ConnectionMultiplexer multiplexer)
+    {
+        Multiplexer = multiplexer;
+    }
+
+    public ConnectionMultiplexer Multiplexer { get; }
+
+    public static async Task<TestRedisConnection> ConnectAsync(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.SyncTimeout = 10_000;
+        options.ResponseTimeout = 10_000;
+        options.ConnectTimeout = 10_000;
+        return new TestRedisConnection(await ConnectionMultiplexer.ConnectAsync(options));
+    }
+
+    public IDatabase GetDatabase() => Multiplexer.GetDatabase();
+
+    public void Dispose()
+    {
+        Multiplexer.Close(allowCommandsToComplete: false);
+        Multiplexer.Dispose();
+    }
+}
