@@ -23,9 +23,10 @@ pgbin=$(dirname "$(readlink -f "$(command -v pg_ctl || ls /usr/lib/postgresql/*/
 cleanup() {
     trap - EXIT INT TERM
     log "stopping the local stack"
+    # The service first (it drains its calls), then what it depends on, so nothing logs a lost database.
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    as_pg "$pgbin/pg_ctl" -D "$state/pg" -m fast -w stop >/dev/null 2>&1 || true
     wait 2>/dev/null || true
+    as_pg "$pgbin/pg_ctl" -D "$state/pg" -m fast -w stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT INT TERM
 
