@@ -2,7 +2,7 @@
 # AuthzService image: build and publish with the .NET 10 SDK, run on the chiseled
 # ASP.NET Core runtime (no shell, no package manager) as a numeric non-root user.
 # The Helm chart (helm/authz-service) adds the read-only root filesystem, the /tmp
-# tmpfs, certificates and configuration; see docs/deploy.md.
+# tmpfs, certificates and configuration; see the README, Deploy section.
 
 ARG DOTNET_VERSION=10.0
 
