@@ -12,11 +12,7 @@ internal static class CheckMapping
 {
     public static CheckCommand ToCommand(V1.CheckResourcesRequest request) => new(
         request.RequestId,
-        new PrincipalRequest(
-            request.TenantId,
-            request.PrincipalId,
-            string.IsNullOrEmpty(request.TeamId) ? null : request.TeamId,
-            ProtoValues.ToDictionary(request.PrincipalContext)),
+        PrincipalOf(request.TenantId, request.PrincipalId, request.TeamId, request.PrincipalContext),
         [.. request.Resources.Select(e => new ResourceCheck(
             e.Resource.Kind,
             e.Resource.Id,
@@ -26,6 +22,11 @@ internal static class CheckMapping
         request.IncludeMeta,
         NullIfEmpty(request.AuxData?.Jwt),
         FreshnessOf(request.Consistency, request.TenantId, request.PrincipalId));
+
+    /// <summary>The principal fields checks and plans share; an empty team means tenant-wide.</summary>
+    public static PrincipalRequest PrincipalOf(
+        string tenantId, string principalId, string teamId, Google.Protobuf.Collections.MapField<string, Google.Protobuf.WellKnownTypes.Value> context) =>
+        new(tenantId, principalId, string.IsNullOrEmpty(teamId) ? null : teamId, ProtoValues.ToDictionary(context));
 
     public static Freshness FreshnessOf(V1.Consistency? consistency, string tenantId, string principalId)
     {

@@ -10,11 +10,7 @@ internal static class PlanMapping
 {
     public static PlanCommand ToCommand(V1.PlanResourcesRequest request) => new(
         request.RequestId,
-        new PrincipalRequest(
-            request.TenantId,
-            request.PrincipalId,
-            string.IsNullOrEmpty(request.TeamId) ? null : request.TeamId,
-            ProtoValues.ToDictionary(request.PrincipalContext)),
+        CheckMapping.PrincipalOf(request.TenantId, request.PrincipalId, request.TeamId, request.PrincipalContext),
         request.Resource.Kind,
         ProtoValues.ToDictionary(request.Resource.Attr),
         request.Resource.PolicyVersion,
