@@ -51,6 +51,11 @@ test: tools build ## Build, then run every suite: unit, integration, policy and 
 run: tools build ## Start a local stack (PostgreSQL, Cerbos, Redis) with demo data and run the service on 127.0.0.1:50051
 	@scripts/run-local.sh "$(CONFIG)"
 
+.PHONY: migrate
+migrate: build ## Apply database migrations (ConnectionStrings__Postgres from the environment), then exit
+	@test -n "$$ConnectionStrings__Postgres" || { echo "set ConnectionStrings__Postgres (an Npgsql connection string)"; exit 2; }
+	$(DOTNET) src/AuthzService.Api/bin/$(CONFIG)/net10.0/AuthzService.Api.dll migrate
+
 .PHONY: bench
 bench: tools ## Benchmark: our gRPC server vs a bare Kestrel handler, side by side (h2load)
 	@scripts/bench.sh
