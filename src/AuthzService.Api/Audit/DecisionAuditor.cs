@@ -23,7 +23,10 @@ internal sealed class DecisionAuditor(AuditTrail trail)
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
-        var caller = AuditTrail.CallerOf(context);
+        // The metrics count every decision; the event strings (caller, redacted context, timestamp) are
+        // only built when the audit category is enabled.
+        var writing = trail.Logger.IsEnabled(LogLevel.Information);
+        string? caller = null;
         string? principalContext = null;
         foreach (var result in outcome.Results)
         {
@@ -32,10 +35,12 @@ internal sealed class DecisionAuditor(AuditTrail trail)
             {
                 var allowed = effect == CoreEffect.Allow;
                 trail.Metrics.Decision(allowed ? "ALLOW" : "DENY", source);
-                if (allowed && !trail.ShouldWriteAllow())
+                if (!writing || (allowed && !trail.ShouldWriteAllow()))
                 {
                     continue;
                 }
+
+                caller ??= AuditTrail.CallerOf(context);
 
                 var reason = allowed ? string.Empty : result.DenyReason == CoreDenyReason.None ? ReasonDeniedByPolicy : ReasonName(result.DenyReason);
                 var policy = result.Decision?.Matches.TryGetValue(action, out var match) == true ? match.MatchedPolicy : string.Empty;

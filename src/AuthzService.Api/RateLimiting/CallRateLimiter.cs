@@ -17,6 +17,9 @@ internal sealed class CallRateLimiter : IDisposable
     public CallRateLimiter(IOptions<RateLimitOptions> options)
     {
         _options = options.Value;
+
+        // Options are fixed for the limiter's life (the partitions are built from them): decide once, not per call.
+        LimitsTenants = _options.PerTenant.PermitsPerSecond > 0 || _options.Tiers.Values.Any(t => t.PermitsPerSecond > 0);
         _callers = PartitionedRateLimiter.Create<string, string>(
             caller => Partition(caller, _options.PerCaller), StringComparer.Ordinal);
         _tenants = PartitionedRateLimiter.Create<(string Tenant, string Tier), (string, string)>(
@@ -24,7 +27,7 @@ internal sealed class CallRateLimiter : IDisposable
     }
 
     /// <summary>Whether tenants are limited at all (no tier lookup is needed otherwise).</summary>
-    public bool LimitsTenants => _options.PerTenant.PermitsPerSecond > 0 || _options.Tiers.Values.Any(t => t.PermitsPerSecond > 0);
+    public bool LimitsTenants { get; }
 
     /// <summary>A permit for the caller, or the time to wait before trying again.</summary>
     public TimeSpan? TryAcquireCaller(string caller) => TryAcquire(_callers, caller);

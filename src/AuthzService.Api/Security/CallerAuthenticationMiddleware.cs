@@ -19,7 +19,6 @@ internal sealed class CallerAuthenticationMiddleware(
     public async Task InvokeAsync(HttpContext httpContext)
     {
         var path = httpContext.Request.Path.Value ?? "/";
-        var peer = Peer(httpContext);
         if (httpContext.Features.Get<HealthOnlyListenerFeature>() is not null)
         {
             if (CallerAllowList.ServiceOf(path) == CallerAllowList.HealthService)
@@ -28,7 +27,7 @@ internal sealed class CallerAuthenticationMiddleware(
                 return;
             }
 
-            audit.AuthorizationFailed("health_listener_only", "health-listener", path, peer);
+            audit.AuthorizationFailed("health_listener_only", "health-listener", path, Peer(httpContext));
             await RefuseAsync(httpContext, StatusCode.PermissionDenied, "This listener serves only grpc.health.v1.Health.");
             return;
         }
@@ -38,7 +37,7 @@ internal sealed class CallerAuthenticationMiddleware(
             if (!_allowPlaintext)
             {
                 // Only reachable if someone adds a plaintext endpoint by hand: start-up refuses the documented ones.
-                audit.AuthenticationFailed("plaintext_not_allowed", peer, null, path);
+                audit.AuthenticationFailed("plaintext_not_allowed", Peer(httpContext), null, path);
                 await RefuseAsync(httpContext, StatusCode.Unauthenticated, "Plaintext calls are not accepted; use TLS with a client certificate.");
                 return;
             }
@@ -51,21 +50,21 @@ internal sealed class CallerAuthenticationMiddleware(
         var certificate = await httpContext.Connection.GetClientCertificateAsync(httpContext.RequestAborted);
         if (certificate is null)
         {
-            audit.AuthenticationFailed("no_client_certificate", peer, null, path);
+            audit.AuthenticationFailed("no_client_certificate", Peer(httpContext), null, path);
             await RefuseAsync(httpContext, StatusCode.Unauthenticated, "A client certificate is required.");
             return;
         }
 
         if (CallerIdentity.FromCertificate(certificate) is not { } identity)
         {
-            audit.AuthenticationFailed("no_identity_in_certificate", peer, null, path);
+            audit.AuthenticationFailed("no_identity_in_certificate", Peer(httpContext), null, path);
             await RefuseAsync(httpContext, StatusCode.Unauthenticated, "The client certificate carries no URI or DNS subject alternative name.");
             return;
         }
 
         if (!allowList.IsAllowed(identity.Name, path))
         {
-            audit.AuthorizationFailed("not_on_allow_list", identity.Name, path, peer);
+            audit.AuthorizationFailed("not_on_allow_list", identity.Name, path, Peer(httpContext));
             await RefuseAsync(httpContext, StatusCode.PermissionDenied, $"Caller '{identity.Name}' may not call {path}.");
             return;
         }
@@ -74,6 +73,7 @@ internal sealed class CallerAuthenticationMiddleware(
         await next(httpContext);
     }
 
+    // Formatted only when a call is refused: the accepted path never needs it.
     private static string Peer(HttpContext httpContext) =>
         httpContext.Connection.RemoteIpAddress is { } ip
             ? $"{ip}:{httpContext.Connection.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
