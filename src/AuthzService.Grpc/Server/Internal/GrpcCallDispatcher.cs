@@ -79,7 +79,12 @@ internal sealed class GrpcCallDispatcher
             handler = Task.FromException(ex);
         }
 
-        await Task.WhenAny(handler, call.DeadlineReached);
+        if (!handler.IsCompleted)
+        {
+            // A cached answer often completes synchronously: only a pending handler needs the race.
+            await Task.WhenAny(handler, call.DeadlineReached);
+        }
+
         if (!handler.IsCompleted)
         {
             // The deadline passed first: answer now, then keep the HttpContext alive until the

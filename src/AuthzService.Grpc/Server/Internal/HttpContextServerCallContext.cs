@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -17,6 +18,10 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IAsyncDi
 {
     // Beyond this a timer cannot be armed; such a deadline is as good as none.
     private static readonly TimeSpan s_maxTimer = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    // Messages up to this size are serialized straight into the response pipe; larger ones keep the
+    // copy through an array so one call never asks the pipe for a multi-megabyte span.
+    private const int DirectWriteLimit = 64 * 1024;
 
     private readonly HttpContext _httpContext;
     private readonly ILogger _logger;
@@ -39,12 +44,12 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IAsyncDi
         _maxSendMessageSize = options.MaxSendMessageSize;
 
         var headers = httpContext.Request.Headers;
-        RequestEncoding = headers[GrpcProtocolConstants.MessageEncodingHeader].FirstOrDefault();
+        RequestEncoding = FirstOf(headers[GrpcProtocolConstants.MessageEncodingHeader]);
         ClientAcceptsGzip = AcceptsGzip(headers[GrpcProtocolConstants.MessageAcceptEncodingHeader].ToString());
         CompressResponse = options.ResponseCompressionAlgorithm == GrpcProtocolConstants.GzipEncoding;
         RequestHeaders = ServerMetadata.FromRequestHeaders(headers, method, logger);
 
-        var timeout = ReadTimeout(headers[GrpcProtocolConstants.TimeoutHeader].FirstOrDefault(), options.MaxDeadline);
+        var timeout = ReadTimeout(FirstOf(headers[GrpcProtocolConstants.TimeoutHeader]), options.MaxDeadline);
         Deadline = timeout is { } t && t < DateTime.MaxValue - DateTime.UtcNow ? DateTime.UtcNow + t : DateTime.MaxValue;
         if (timeout is { } armed && armed < s_maxTimer)
         {
@@ -123,11 +128,11 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IAsyncDi
 
     public async Task WriteResponseMessageAsync(IMessage message, CancellationToken cancellationToken = default)
     {
-        var payload = message.ToByteArray();
-        if (payload.Length > _maxSendMessageSize)
+        var size = message.CalculateSize();
+        if (size > _maxSendMessageSize)
         {
             throw new RpcException(new Status(
-                StatusCode.ResourceExhausted, $"Sending message larger than max ({payload.Length} vs. {_maxSendMessageSize})"));
+                StatusCode.ResourceExhausted, $"Sending message larger than max ({size} vs. {_maxSendMessageSize})"));
         }
 
         await _writeLock.WaitAsync(cancellationToken);
@@ -135,9 +140,31 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IAsyncDi
         {
             ThrowIfCompleted();
             SetHeaders();
-            var framed = MessageFraming.Frame(payload, compress: _compressAfterHeaders && CompressResponse);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, cancellationToken);
-            await _httpContext.Response.BodyWriter.WriteAsync(framed, linked.Token);
+            var writer = _httpContext.Response.BodyWriter;
+            var compress = _compressAfterHeaders && CompressResponse;
+            if (!compress && size <= DirectWriteLimit)
+            {
+                // Frame header and payload straight into the pipe: no payload array, no framed copy.
+                var span = writer.GetSpan(GrpcProtocolConstants.HeaderSize + size);
+                MessageFraming.WriteHeader(span, compressed: false, size);
+                message.WriteTo(span.Slice(GrpcProtocolConstants.HeaderSize, size));
+                writer.Advance(GrpcProtocolConstants.HeaderSize + size);
+            }
+            else
+            {
+                writer.Write(MessageFraming.Frame(message.ToByteArray(), compress));
+            }
+
+            // The caller's token only needs linking when it can be cancelled (a streaming writer's may).
+            if (cancellationToken.CanBeCanceled)
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, cancellationToken);
+                await writer.FlushAsync(linked.Token);
+            }
+            else
+            {
+                await writer.FlushAsync(CancellationToken);
+            }
         }
         finally
         {
@@ -263,9 +290,10 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IAsyncDi
 
     private static bool AcceptsGzip(string header)
     {
-        foreach (var part in header.Split(','))
+        var rest = header.AsSpan();
+        foreach (var range in rest.Split(','))
         {
-            if (part.Trim().Equals(GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
+            if (rest[range].Trim().Equals(GrpcProtocolConstants.GzipEncoding, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -273,6 +301,9 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IAsyncDi
 
         return false;
     }
+
+    // StringValues is a struct: LINQ's FirstOrDefault would box it on every call.
+    private static string? FirstOf(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 ? values[0] : null;
 
     private static string FormatPeer(IPAddress? address, int port) => address switch
     {
