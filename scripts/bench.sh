@@ -101,7 +101,8 @@ export Auth__AllowPlaintext=true RateLimits__PerCaller__PermitsPerSecond=1000000
 dotnet "$api_dll" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
 dotnet "$api_dll" >"$work/service.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 120); do dotnet "$bench_dll" seed "http://127.0.0.1:$svc" >/dev/null 2>&1 && break; sleep 0.5; done
+# Retried while the service starts (a subshell, so a failed early attempt prints nothing).
+for _ in $(seq 120); do (dotnet "$bench_dll" seed "http://127.0.0.1:$svc" >/dev/null 2>&1) 2>/dev/null && break; sleep 0.5; done
 dotnet "$bench_dll" seed "http://127.0.0.1:$svc" || { cat "$work/service.log"; exit 1; }
 dotnet "$bench_dll" body "$work/check.bin" doc-1
 
