@@ -30,8 +30,8 @@ public static class DependencyInjection
         services.AddOptions<GrpcServerOptions>().Bind(configuration.GetSection(GrpcServerOptions.SectionName));
         services.AddSingleton<IRpcExceptionMapper, AuthzExceptionMapper>();
 
-        AddValidatedOptions<CacheOptions, CacheOptionsValidator>(services, configuration.GetSection(CacheOptions.SectionName));
-        AddValidatedOptions<CerbosOptions, CerbosOptionsValidator>(services, configuration.GetSection(CerbosOptions.SectionName));
+        services.AddValidatedOptions<CacheOptions, CacheOptionsValidator>(configuration.GetSection(CacheOptions.SectionName));
+        services.AddValidatedOptions<CerbosOptions, CerbosOptionsValidator>(configuration.GetSection(CerbosOptions.SectionName));
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.SectionName))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName))
@@ -61,14 +61,6 @@ public static class DependencyInjection
         app.MapGrpcService<MembershipGrpcService>();
         app.MapGrpcService<CacheGrpcService>();
         return app;
-    }
-
-    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfigurationSection section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 
     private static void AddValidators(IServiceCollection services)

@@ -1,5 +1,6 @@
 using AuthzService.Api.Audit;
 using AuthzService.Api.Lifecycle;
+using AuthzService.Api.Options;
 using AuthzService.Api.RateLimiting;
 using AuthzService.Api.Security;
 using AuthzService.Api.Telemetry;
@@ -41,11 +42,11 @@ public static class ServingExtensions
     public static IServiceCollection AddServing(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        AddValidated<AuthOptions, AuthOptionsValidator>(services, configuration, AuthOptions.SectionName);
-        AddValidated<RateLimitOptions, RateLimitOptionsValidator>(services, configuration, RateLimitOptions.SectionName);
-        AddValidated<AuditOptions, AuditOptionsValidator>(services, configuration, AuditOptions.SectionName);
-        AddValidated<TelemetryOptions, TelemetryOptionsValidator>(services, configuration, TelemetryOptions.SectionName);
-        AddValidated<LifecycleOptions, LifecycleOptionsValidator>(services, configuration, LifecycleOptions.SectionName);
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(configuration.GetSection(AuthOptions.SectionName));
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration.GetSection(RateLimitOptions.SectionName));
+        services.AddValidatedOptions<AuditOptions, AuditOptionsValidator>(configuration.GetSection(AuditOptions.SectionName));
+        services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(configuration.GetSection(TelemetryOptions.SectionName));
+        services.AddValidatedOptions<LifecycleOptions, LifecycleOptionsValidator>(configuration.GetSection(LifecycleOptions.SectionName));
         services.AddOptions<HostOptions>().Configure<IOptions<LifecycleOptions>>((host, lifecycle) => host.ShutdownTimeout = lifecycle.Value.ShutdownGracePeriod);
 
         services.TryAddSingleton(TimeProvider.System);
@@ -86,13 +87,5 @@ public static class ServingExtensions
         }
 
         return app;
-    }
-
-    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }

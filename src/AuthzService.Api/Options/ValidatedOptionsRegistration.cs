@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AuthzService.Api.Options;
+
+/// <summary>Every options class the same way: bound from its section, validated at start-up with all problems reported.</summary>
+internal static class ValidatedOptionsRegistration
+{
+    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfigurationSection section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        return services;
+    }
+}
