@@ -3,14 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthzService.Grpc.Server.Internal;
 
-internal sealed class UnaryServerMethodHandler<TService, TRequest, TResponse> : ServerMethodHandler
+internal sealed class UnaryServerMethodHandler<TService, TRequest, TResponse> : ServiceMethodHandler<TService, TRequest>
     where TService : class
     where TRequest : IMessage<TRequest>
     where TResponse : IMessage<TResponse>
 {
-    private readonly MessageParser<TRequest> _parser;
     private readonly UnaryServerMethod<TService, TRequest, TResponse> _handler;
-    private readonly ServiceActivator<TService> _activator;
 
     public UnaryServerMethodHandler(
         string serviceName,
@@ -18,17 +16,14 @@ internal sealed class UnaryServerMethodHandler<TService, TRequest, TResponse> : 
         MessageParser<TRequest> parser,
         UnaryServerMethod<TService, TRequest, TResponse> handler,
         ServiceActivator<TService> activator)
-        : base(serviceName, methodName)
+        : base(serviceName, methodName, parser, activator)
     {
-        _parser = parser;
         _handler = handler;
-        _activator = activator;
     }
 
     public override async Task HandleCallAsync(HttpContextServerCallContext call)
     {
-        // The whole request is read and validated first: a bad request never reaches the handler.
-        var request = await call.ReadSingleRequestAsync(_parser);
+        var request = await ReadRequestAsync(call);
         var registered = call.HttpContext.RequestServices.GetServices<IServerCallInterceptor>();
         var interceptors = registered as IServerCallInterceptor[] ?? [.. registered];
         var response = interceptors.Length == 0
@@ -43,16 +38,6 @@ internal sealed class UnaryServerMethodHandler<TService, TRequest, TResponse> : 
             ? async (request, _) => await InvokeHandlerAsync((TRequest)request, call)
             : (request, context) => interceptors[index].UnaryAsync(request, context, Chain(interceptors, index + 1, call));
 
-    private async Task<TResponse> InvokeHandlerAsync(TRequest request, HttpContextServerCallContext call)
-    {
-        var (service, created) = _activator.Activate(call.HttpContext);
-        try
-        {
-            return await _handler(service, request, call);
-        }
-        finally
-        {
-            await ServiceActivator<TService>.ReleaseAsync(service, created);
-        }
-    }
+    private Task<TResponse> InvokeHandlerAsync(TRequest request, HttpContextServerCallContext call) =>
+        OnServiceAsync(call, service => _handler(service, request, call));
 }
