@@ -6,12 +6,11 @@ namespace AuthzService.Api.Options;
 /// <summary>Every options class the same way: bound from its section, validated at start-up with all problems reported.</summary>
 internal static class ValidatedOptionsRegistration
 {
-    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfigurationSection section)
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfigurationSection section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
-        return services;
+        return services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
     }
 }
