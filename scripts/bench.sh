@@ -74,11 +74,9 @@ server:
   httpListenAddr: "127.0.0.1:$cerbos_http"
   tls: { cert: $certs/server.crt, key: $certs/server.key, caCert: $certs/ca.crt }
 storage: { driver: disk, disk: { directory: $root/cerbos-policies } }
-schema: { enforcement: reject }
-engine: { lenientScopeSearch: true }
 audit: { enabled: false }
-telemetry: { disabled: true }
 YAML
+cat "$root/helm/authz-service/files/cerbos-base.yaml" >>"$work/cerbos.yaml"
 "$CERBOS" server --config="$work/cerbos.yaml" >"$work/cerbos.log" 2>&1 &
 pids+=($!)
 curl_cerbos() { curl -sf --cacert "$certs/ca.crt" --cert "$certs/client.crt" --key "$certs/client.key" "https://127.0.0.1:$cerbos_http/_cerbos/health" >/dev/null 2>&1; }

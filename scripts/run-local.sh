@@ -71,15 +71,11 @@ storage:
   disk:
     directory: $root/cerbos-policies
     watchForChanges: true
-schema:
-  enforcement: reject
-engine:
-  lenientScopeSearch: true
 audit:
   enabled: false
-telemetry:
-  disabled: true
 YAML
+# Engine-wide settings the policies rely on: the one file the Helm chart and the tests use too.
+cat "$root/helm/authz-service/files/cerbos-base.yaml" >>"$state/cerbos.yaml"
 "$CERBOS" server --config="$state/cerbos.yaml" >"$state/cerbos.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do

@@ -220,16 +220,10 @@ public sealed class CerbosServer : IAsyncDisposable, IDisposable
           disk:
             directory: "{policies}"
             watchForChanges: false
-        schema:
-          enforcement: reject
-        engine:
-          lenientScopeSearch: true
         audit:
           enabled: false
-        telemetry:
-          disabled: true
         {AuxDataConfig()}
-        """;
+        """ + "\n" + File.ReadAllText(RepoPaths.Require(RepoPaths.CerbosBaseConfig, "Cerbos base configuration"));
 
     private string AuxDataConfig() => _options.JwksPath is null ? string.Empty : $"""
         auxData:

@@ -19,6 +19,9 @@ public static class RepoPaths
 
     public static string Policies => Path.Combine(Root, "cerbos-policies");
 
+    /// <summary>The engine-wide Cerbos settings every Cerbos of this project runs with (the Helm chart's too).</summary>
+    public static string CerbosBaseConfig => Path.Combine(Root, "helm", "authz-service", "files", "cerbos-base.yaml");
+
     /// <summary>Fails with a message that says how to fix it, instead of a confusing file-not-found later.</summary>
     public static string Require(string path, string what)
     {

@@ -213,6 +213,11 @@ function checkCase(name, values, docs, policyDir) {
         const tlsMount = cerbos.volumeMounts.find((m) => m.name === "cerbos-server-tls")?.mountPath;
         check("Cerbos TLS files live in the mounted Secret", [conf.server.tls.cert, conf.server.tls.key, conf.server.tls.caCert].every((f) => f.startsWith(tlsMount + "/")));
         check("Cerbos telemetry off", conf.telemetry?.disabled === true && env(cerbos).CERBOS_NO_TELEMETRY?.value === "1");
+        // The policies rely on both (schemas written to reject; scoped tenants without an override fall back).
+        check("Cerbos schema.enforcement is reject", conf.schema?.enforcement === "reject", JSON.stringify(conf.schema));
+        check("Cerbos engine.lenientScopeSearch is true", conf.engine?.lenientScopeSearch === true, JSON.stringify(conf.engine));
+        check("Cerbos engine.defaultPolicyVersion from values", conf.engine?.defaultPolicyVersion === values.cerbos.defaultPolicyVersion);
+        check("Cerbos config holds every setting of files/cerbos-base.yaml (the one source make run and the tests use)", containsAll(conf, cerbosBase), JSON.stringify(cerbosBase));
         check("Cerbos storage driver matches cerbos.policies.source", conf.storage.driver === (values.cerbos.policies.source === "git" ? "git" : "disk"));
         if (values.cerbos.policies.source === "git") {
           check("git checkout goes to the writable /tmp", conf.storage.git.checkoutDir.startsWith("/tmp/"));
@@ -390,6 +395,15 @@ function policyChecksum(dir) {
 
 // Rebuild the directory tree Cerbos sees from the rendered volumes and mounts, then let
 // the real Cerbos compile it: proves the ConfigMap layout yields a loadable policy set.
+// files/cerbos-base.yaml as committed: the settings every Cerbos we run must carry.
+const cerbosBase = yaml.load(readFileSync(path.join(chart, "files", "cerbos-base.yaml"), "utf8"));
+
+/** True when every leaf of `want` is present with the same value in `have`. */
+function containsAll(have, want) {
+  if (want === null || typeof want !== "object") return have === want;
+  return have !== null && typeof have === "object" && Object.entries(want).every(([k, v]) => containsAll(have[k], v));
+}
+
 function checkCerbosView(pod, cerbos, pcm, policyDir) {
   const root = path.join(work, "cerbos-view");
   rmSync(root, { recursive: true, force: true });
@@ -578,6 +592,8 @@ section = "checker self-test";
     ["_helpers.tpl", "{{- if .Values.image.digest -}}", "{{- if false -}}", "image is repository@digest", "cert-manager-sidecar.yaml"],
     ["certificates.yaml", "  secretName: {{ include \"authz.serverTlsSecret\" . }}", "  secretName: other-tls", "server Certificate writes the Secret", "cert-manager-sidecar.yaml"],
     ["configmap-cerbos.yaml", "grpcListenAddr: \"127.0.0.1:3593\"", "grpcListenAddr: \":3593\"", "Cerbos gRPC listens on loopback"],
+    ["configmap-cerbos.yaml", "{{- toYaml (omit $base \"engine\") | nindent 4 }}", "", "Cerbos schema.enforcement is reject"],
+    ["configmap-cerbos.yaml", "\"defaultPolicyVersion\" .Values.cerbos.defaultPolicyVersion) $base.engine)", "\"defaultPolicyVersion\" .Values.cerbos.defaultPolicyVersion) (dict))", "Cerbos engine.lenientScopeSearch is true"],
     ["_helpers.tpl", "{{- if not (or (has \"tests\" $segments) (has \"testdata\" $segments) (regexMatch \"_test\\\\.(yaml|yml|json)$\" $rel)) -}}", "{{- if true -}}", "no policy tests"],
     ["serviceaccount.yaml", "automountServiceAccountToken: false", "automountServiceAccountToken: true", "ServiceAccount/authz-authz-service: automountServiceAccountToken false"],
     ["secret.yaml", null, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  labels:\n    app.kubernetes.io/name: x\n    app.kubernetes.io/instance: authz\nstringData:\n  password: hunter2\n", "no Secret objects"],
