@@ -1,5 +1,6 @@
 using AuthzService.Grpc.Health;
 using AuthzService.Grpc.Health.Internal;
+using AuthzService.Grpc.Server;
 using AuthzService.Grpc.Server.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ public static class GrpcServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcServerOptions>, GrpcServerOptionsValidator>());
         services.TryAddSingleton<GrpcMethodRegistry>();
+        services.TryAddSingleton<IGrpcMethodCatalog>(sp => sp.GetRequiredService<GrpcMethodRegistry>());
         services.TryAddSingleton<GrpcCallDispatcher>();
         services.TryAddSingleton<HealthStatusRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HealthShutdownHostedService>());

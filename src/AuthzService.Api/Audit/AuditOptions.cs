@@ -16,7 +16,7 @@ public sealed class AuditOptions
     public IList<string> SecretContextKeys { get; } = [];
 
     public static IReadOnlyList<string> DefaultSecretContextKeys { get; } =
-        ["password", "passwd", "secret", "token", "api_key", "apikey", "credential", "private_key", "authorization", "cookie", "session"];
+        ["password", "passwd", "secret", "token", "jwt", "bearer", "api_key", "apikey", "credential", "private_key", "authorization", "cookie", "session"];
 
     /// <summary>The markers in force.</summary>
     public IReadOnlyList<string> EffectiveSecretContextKeys => SecretContextKeys.Count > 0 ? [.. SecretContextKeys] : DefaultSecretContextKeys;

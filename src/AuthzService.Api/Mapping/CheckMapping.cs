@@ -21,7 +21,10 @@ internal static class CheckMapping
             [.. e.Actions]))],
         request.IncludeMeta,
         NullIfEmpty(request.AuxData?.Jwt),
-        FreshnessOf(request.Consistency, request.TenantId, request.PrincipalId));
+        FreshnessOf(request.Consistency, request.TenantId, request.PrincipalId))
+    {
+        AuxKeySetId = NullIfEmpty(request.AuxData?.KeySetId),
+    };
 
     /// <summary>The principal fields checks and plans share; an empty team means tenant-wide.</summary>
     public static PrincipalRequest PrincipalOf(

@@ -16,7 +16,10 @@ internal static class PlanMapping
         request.Resource.PolicyVersion,
         [.. request.Actions],
         request.IncludeMeta,
-        string.IsNullOrEmpty(request.AuxData?.Jwt) ? null : request.AuxData.Jwt);
+        string.IsNullOrEmpty(request.AuxData?.Jwt) ? null : request.AuxData.Jwt)
+    {
+        AuxKeySetId = string.IsNullOrEmpty(request.AuxData?.KeySetId) ? null : request.AuxData.KeySetId,
+    };
 
     public static V1.PlanResourcesResponse ToResponse(V1.PlanResourcesRequest request, PlanOutcome outcome)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AuthzService.Grpc.Server;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AuthzService.Api.Telemetry;
@@ -8,15 +9,18 @@ namespace AuthzService.Api.Telemetry;
 /// and the request count and duration by method and final gRPC status, so calls refused by
 /// authentication, rate limits or shutdown are measured like any other.
 /// </summary>
-internal sealed class RequestTelemetryMiddleware(RequestDelegate next, AuthzMetrics metrics)
+internal sealed class RequestTelemetryMiddleware(RequestDelegate next, AuthzMetrics metrics, IGrpcMethodCatalog methods)
 {
+    /// <summary>The tag value of every path that is not a method the server serves.</summary>
+    public const string UnknownMethod = "unknown";
+
     private const string TraceParentHeader = "traceparent";
     private const string TraceStateHeader = "tracestate";
 
     public async Task InvokeAsync(HttpContext httpContext)
     {
         var path = httpContext.Request.Path.Value ?? "/";
-        var method = MethodTag(path);
+        var method = MethodTag(methods, path);
         using var activity = AuthzActivitySource.Instance.StartActivity(method, ActivityKind.Server, CallerParent(httpContext.Request.Headers));
         if (activity is not null)
         {
@@ -62,11 +66,9 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, AuthzMetr
         return parent;
     }
 
-    // Method names from the request path are caller-controlled: only our own packages become tag values.
-    internal static string MethodTag(string path) =>
-        path.StartsWith("/authz.v1.", StringComparison.Ordinal) || path.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal)
-            ? path.Length <= 128 ? path[1..] : "other"
-            : "other";
+    // The path is caller-controlled and read before authentication: only the name of a method the server
+    // really serves becomes a tag value (and span name), so no caller can grow the metric's cardinality.
+    internal static string MethodTag(IGrpcMethodCatalog methods, string path) => methods.NameOf(path) ?? UnknownMethod;
 
     internal static string StatusOf(HttpContext httpContext)
     {

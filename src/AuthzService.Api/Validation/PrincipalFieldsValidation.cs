@@ -24,7 +24,10 @@ internal static class PrincipalFieldsValidation
         validator.RuleFor(x => context(x)).BoundedAttributes().OverridePropertyName("principal_context");
     }
 
-    /// <summary><c>aux_data.jwt</c>: bounded, and a JWT we can read the tenant claims of.</summary>
+    /// <summary>
+    /// <c>aux_data.jwt</c>: bounded, and a JWT we can read the tenant claims of. <c>aux_data.key_set_id</c>
+    /// (the Cerbos key set to verify the token with; passed to Cerbos): an id, and only with a token.
+    /// </summary>
     public static void AddAuxDataRules<T>(this AbstractValidator<T> validator, Func<T, AuxData?> auxData)
     {
         validator.RuleFor(x => auxData(x)!.Jwt.Length)
@@ -37,5 +40,15 @@ internal static class PrincipalFieldsValidation
             .WithMessage("is not a JWT (header.payload.signature with a JSON payload)")
             .When(x => auxData(x) is { Jwt.Length: > 0 and <= RequestLimits.MaxJwtLength })
             .OverridePropertyName("aux_data.jwt");
+        validator.RuleFor(x => auxData(x)!.KeySetId)
+            .Must(id => RuleExtensions.BeValidIdText(id))
+            .WithMessage(RuleExtensions.IdTextRule)
+            .When(x => auxData(x) is { KeySetId.Length: > 0 })
+            .OverridePropertyName("aux_data.key_set_id");
+        validator.RuleFor(x => auxData(x)!.KeySetId)
+            .Empty()
+            .WithMessage("requires aux_data.jwt (a key set verifies a token; without one it would be ignored)")
+            .When(x => auxData(x) is { Jwt.Length: 0 })
+            .OverridePropertyName("aux_data.key_set_id");
     }
 }

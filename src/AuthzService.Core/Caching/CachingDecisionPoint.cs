@@ -62,7 +62,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         var keys = new string[request.Resources.Count];
         for (var i = 0; i < keys.Length; i++)
         {
-            keys[i] = DecisionCacheKey.For(options.KeyPrefix, options.PolicyRevision, stamp, request.Principal, request.Resources[i], request.AuxJwt);
+            keys[i] = DecisionCacheKey.For(options.KeyPrefix, options.PolicyRevision, stamp, request.Principal, request.Resources[i], request.AuxJwt, request.AuxKeySetId);
         }
 
         var results = new ResourceDecision?[keys.Length];

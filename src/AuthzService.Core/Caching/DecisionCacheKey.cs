@@ -28,7 +28,8 @@ public static class DecisionCacheKey
         DecisionStamp stamp,
         PdpPrincipal principal,
         PdpResource resource,
-        string? auxJwt)
+        string? auxJwt,
+        string? auxKeySetId = null)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(policyRevision);
@@ -60,6 +61,7 @@ public static class DecisionCacheKey
         hasher.String(resource.Scope);
         hasher.Strings(NormalizedActions(resource.Actions));
         hasher.String(auxJwt ?? string.Empty);
+        hasher.String(auxKeySetId ?? string.Empty);
         var hash = Base64Url.EncodeToString(hasher.Finish());
 
         var key = new StringBuilder(prefix.Length + stamp.TenantId.Length + stamp.PrincipalId.Length + 96);

@@ -54,6 +54,7 @@ public sealed class DecisionService(
             {
                 Stamp = StampOf(principal, command.Freshness),
                 Deadline = command.Deadline,
+                AuxKeySetId = command.AuxKeySetId,
             };
             var answer = await pdp.CheckAsync(request, cancellationToken).ConfigureAwait(false);
             if (answer.Results.Count != asked.Count)
@@ -98,6 +99,7 @@ public sealed class DecisionService(
                 principal.Scope, command.Actions, command.IncludeMeta, command.AuxJwt)
             {
                 Deadline = command.Deadline,
+                AuxKeySetId = command.AuxKeySetId,
             },
             cancellationToken).ConfigureAwait(false);
         return new PlanOutcome(plan.Kind, plan.Condition, plan.FilterDebug, plan.ValidationErrors, DenyReason.None, principal, principal.Scope);

@@ -17,4 +17,10 @@ public sealed record PdpPlanRequest(
     /// The cancellation token passed with the request applies as well.
     /// </summary>
     public DateTime? Deadline { get; init; }
+
+    /// <summary>
+    /// <c>aux_data.key_set_id</c>: the Cerbos key set to verify <c>AuxJwt</c> with; null lets Cerbos choose.
+    /// Part of the decision cache key (the same token under another key set is another question).
+    /// </summary>
+    public string? AuxKeySetId { get; init; }
 }

@@ -12,6 +12,15 @@ public static class PrincipalAttributeKeys
     /// <summary>The role given when the principal has no roles in the tenant (Cerbos needs at least one).</summary>
     public const string NonMemberRole = "non_member";
 
+    /// <summary>
+    /// Roles named <c>team_*</c> only make sense inside a team (policies pair them with <c>P.attr.team_id</c>):
+    /// they count only from a team membership, and a tenant-wide membership may not hold them.
+    /// </summary>
+    public const string TeamRolePrefix = "team_";
+
+    /// <summary>Whether <paramref name="role"/> is a team role (see <see cref="TeamRolePrefix"/>; case-sensitive, as roles are).</summary>
+    public static bool IsTeamRole(string role) => role.StartsWith(TeamRolePrefix, StringComparison.Ordinal);
+
     public static IReadOnlySet<string> Reserved { get; } =
         new HashSet<string>([TenantId, TeamId, TenantTier, TenantStatus, Context], StringComparer.Ordinal);
 }

@@ -9,11 +9,19 @@ namespace AuthzService.Core.Principals;
 /// Rules (each has a unit test):
 /// <list type="bullet">
 /// <item>unknown tenant → <see cref="PrincipalBuildOutcome.TenantUnknown"/>; suspended → <see cref="PrincipalBuildOutcome.TenantSuspended"/>;</item>
-/// <item>roles = tenant-wide roles ∪ roles of the requested team in the same tenant, sorted and distinct;
+/// <item>a team context exists only when the directory holds the principal's membership in the requested team
+///   of this tenant (a membership without roles counts). The team the caller names is a claim, not a fact:
+///   without that membership the principal is built tenant-wide — no team roles, no <c>team_id</c> attribute,
+///   <see cref="BuiltPrincipal.TeamId"/> null — exactly as if no team had been named (fail-closed: policies
+///   grant team rights only with <c>P.attr.team_id</c>, and the principal, hence the decision cache key, is the
+///   tenant-wide one, so nothing a real member could be answered is computed or cached for a non-member);</item>
+/// <item>roles = tenant-wide roles except team roles (<c>team_*</c>, see <see cref="PrincipalAttributeKeys.IsTeamRole"/>,
+///   which count only from a team membership: rows written before the API refused them must not make a
+///   tenant-wide "team lead of every team") ∪ roles of the team membership, sorted and distinct;
 ///   a membership that is not exactly for this tenant/principal/team is ignored (defence in depth against a faulty store);</item>
 /// <item>no roles at all → ["non_member"];</item>
 /// <item>attributes = tenant-wide membership attributes, overridden by the team's, then the reserved keys
-///   (tenant_id, team_id when a team is given, tenant_tier, tenant_status, context) which always win;</item>
+///   (tenant_id, team_id when there is a team context, tenant_tier, tenant_status, context) which always win;</item>
 /// <item>context = the request's principal context, only ever under "context";</item>
 /// <item>scope = the tenant's cerbos_scope when it is a valid Cerbos scope, else "" (base policies).
 ///   The team is deliberately not part of the scope: team ids are free text and cannot be made into
@@ -38,9 +46,12 @@ public static class PrincipalBuilder
             return PrincipalBuildResult.TenantSuspended;
         }
 
-        var teamId = string.IsNullOrEmpty(request.TeamId) ? null : request.TeamId;
+        var requestedTeam = string.IsNullOrEmpty(request.TeamId) ? null : request.TeamId;
         var tenantWide = Belongs(snapshot.TenantWide, request, Membership.TenantWide);
-        var team = teamId is null ? null : Belongs(snapshot.Team, request, teamId);
+        var team = requestedTeam is null ? null : Belongs(snapshot.Team, request, requestedTeam);
+
+        // The team context comes from the directory, never from the request alone.
+        var teamId = team?.TeamId;
 
         var roles = new SortedSet<string>(StringComparer.Ordinal);
         var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -53,7 +64,7 @@ public static class PrincipalBuilder
 
             foreach (var role in membership.Roles)
             {
-                if (!string.IsNullOrEmpty(role))
+                if (!string.IsNullOrEmpty(role) && (!membership.IsTenantWide || !PrincipalAttributeKeys.IsTeamRole(role)))
                 {
                     roles.Add(role);
                 }

@@ -38,6 +38,47 @@ public sealed class ContextRedactorTests
     }
 
     [TestMethod]
+    [DataRow("jwt")]
+    [DataRow("id_JWT")]
+    [DataRow("bearer")]
+    [DataRow("Bearer_Auth")]
+    [DataRow("authorization")]
+    [DataRow("Proxy-Authorization")]
+    [DataRow("cookie")]
+    [DataRow("set_cookie")]
+    public void ToJson_DefaultMarkers_CoverJwtBearerAuthorizationAndCookie(string key)
+    {
+        var context = new MapField<string, Value> { [key] = Value.ForString("s3cr3t-value"), ["mfa"] = Value.ForBool(true) };
+
+        var json = s_redactor.ToJson(context);
+
+        Assert.DoesNotContain("s3cr3t-value", json);
+        StringAssert.Contains(json, ContextRedactor.Redacted);
+        StringAssert.Contains(json, "\"mfa\": true");
+    }
+
+    [TestMethod]
+    public void ToJson_ValueWithoutKindAtAnyDepth_RendersInsteadOfThrowing()
+    {
+        // Validation refuses these; the audit must still never lose a record to one that slips through.
+        var nested = new Struct();
+        nested.Fields["inner"] = new Value();
+        nested.Fields["token"] = new Value();
+        var context = new MapField<string, Value>
+        {
+            ["empty"] = new Value(),
+            ["nested"] = Value.ForStruct(nested),
+            ["list"] = Value.ForList(new Value(), Value.ForNumber(double.NaN)),
+        };
+
+        var json = s_redactor.ToJson(context);
+
+        StringAssert.Contains(json, "\"empty\": null");
+        StringAssert.Contains(json, "\"inner\": null");
+        StringAssert.Contains(json, "\"token\": \"[REDACTED]\"");
+    }
+
+    [TestMethod]
     public void ToJson_Empty_EmptyObject() => Assert.AreEqual("{}", s_redactor.ToJson([]));
 
     [TestMethod]

@@ -146,6 +146,30 @@ public sealed class CachingPrincipalSourceTests
         Assert.AreEqual(2, _directory.Reads);
     }
 
+    [TestMethod]
+    public async Task GetAsync_TeamNamedBeforeJoining_NoTeamContextUntilTheJoinIsNotified()
+    {
+        // The principal cached for (acme, alice, red) while alice is not in red must not outlive her joining (or the reverse).
+        var outside = await Get(Request(team: "red"));
+        var outsideAgain = await Get(Request(team: "red"));
+        _directory.Teams.Add("red");
+        _directory.PrincipalVersion = 8;
+        _invalidation.OnPrincipalChanged("acme", "alice", 8);
+        var inside = await Get(Request(team: "red"));
+        _directory.Teams.Remove("red");
+        _directory.PrincipalVersion = 9;
+        _invalidation.OnPrincipalChanged("acme", "alice", 9);
+        var leftAgain = await Get(Request(team: "red"));
+
+        Assert.IsNull(outside.Principal!.TeamId);
+        Assert.IsFalse(outsideAgain.Principal!.Attributes.ContainsKey(PrincipalAttributeKeys.TeamId));
+        Assert.AreEqual("red", inside.Principal!.TeamId);
+        Assert.AreEqual("red", inside.Principal.Attributes[PrincipalAttributeKeys.TeamId]);
+        CollectionAssert.AreEqual(new[] { "team_member", "viewer" }, inside.Principal.Roles.ToArray());
+        Assert.IsNull(leftAgain.Principal!.TeamId);
+        Assert.AreEqual(3, _directory.Reads);
+    }
+
     private sealed class Channel : IInvalidationChannel
     {
         public bool IsListening { get; set; } = true;
@@ -161,13 +185,19 @@ public sealed class CachingPrincipalSourceTests
 
         public Action? DuringRead { get; set; }
 
+        /// <summary>Teams alice is a member of (role team_member).</summary>
+        public HashSet<string> Teams { get; } = [];
+
         public Task<PrincipalSnapshot> ReadPrincipalAsync(string tenantId, string principalId, string? teamId, CancellationToken cancellationToken)
         {
             Reads++;
             var snapshot = new PrincipalSnapshot(
                 TenantExists ? new TenantInfo(tenantId, tenantId, tenantId, TenantStatus.Active, "pro") : null,
                 new Membership(tenantId, principalId, Membership.TenantWide, ["viewer"], new Dictionary<string, object?>()),
-                null, 3, PrincipalVersion, 1);
+                teamId is not null && Teams.Contains(teamId)
+                    ? new Membership(tenantId, principalId, teamId, ["team_member"], new Dictionary<string, object?>())
+                    : null,
+                3, PrincipalVersion, 1);
             DuringRead?.Invoke();
             return Task.FromResult(snapshot);
         }

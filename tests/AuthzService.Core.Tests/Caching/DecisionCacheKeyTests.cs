@@ -17,8 +17,24 @@ public sealed class DecisionCacheKeyTests
     internal static PdpResource Resource(string kind = "document", string id = "doc-1", Dictionary<string, object?>? attributes = null, string[]? actions = null, string policyVersion = "default") =>
         new(kind, id, attributes ?? new Dictionary<string, object?> { ["tenant_id"] = "acme" }, policyVersion, "acme", actions ?? ["read"]);
 
-    private static string Key(DecisionStamp? stamp = null, PdpPrincipal? principal = null, PdpResource? resource = null, string? jwt = null, string prefix = Prefix, string revision = "") =>
-        DecisionCacheKey.For(prefix, revision, stamp ?? Stamp(), principal ?? Principal(), resource ?? Resource(), jwt);
+    private static string Key(
+        DecisionStamp? stamp = null, PdpPrincipal? principal = null, PdpResource? resource = null, string? jwt = null, string prefix = Prefix,
+        string revision = "", string? keySetId = null) =>
+        DecisionCacheKey.For(prefix, revision, stamp ?? Stamp(), principal ?? Principal(), resource ?? Resource(), jwt, keySetId);
+
+    [TestMethod]
+    public void For_SameJwtUnderAnotherKeySet_DifferentKeys()
+    {
+        // The key set decides whether Cerbos accepts the token: an answer under one is none under another.
+        var unnamed = Key(jwt: "eyJ.x.y");
+        var test = Key(jwt: "eyJ.x.y", keySetId: "test");
+        var other = Key(jwt: "eyJ.x.y", keySetId: "other");
+
+        Assert.AreNotEqual(unnamed, test);
+        Assert.AreNotEqual(test, other);
+        Assert.AreEqual(test, Key(jwt: "eyJ.x.y", keySetId: "test"));
+        Assert.AreEqual(unnamed, Key(jwt: "eyJ.x.y", keySetId: string.Empty), "empty means unnamed");
+    }
 
     [TestMethod]
     public void For_SameInputs_SameKeyStartingWithPrefix()
@@ -147,6 +163,7 @@ public sealed class DecisionCacheKeyTests
             ["policy version"] = Key(resource: Resource(policyVersion: "v2")),
             ["actions"] = Key(resource: Resource(actions: ["read", "delete"])),
             ["aux jwt"] = Key(jwt: "eyJ.x.y"),
+            ["aux key set id"] = Key(jwt: "eyJ.x.y", keySetId: "ks"),
         };
 
         foreach (var (name, key) in variants)

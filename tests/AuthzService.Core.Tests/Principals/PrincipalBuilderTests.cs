@@ -120,6 +120,75 @@ public sealed class PrincipalBuilderTests
         var principal = Built(PrincipalBuilder.Build(Request("red"), snapshot));
 
         CollectionAssert.AreEqual(new[] { "non_member" }, principal.Roles.ToArray());
+        Assert.IsFalse(principal.Attributes.ContainsKey("team_id"));
+        Assert.IsNull(principal.TeamId);
+    }
+
+    [TestMethod]
+    public void Build_TeamNamedWithoutTeamMembership_TenantWideOnlyAndNoTeamAttribute()
+    {
+        // The caller names a team; the directory holds no membership of alice in it: no team context.
+        var snapshot = new PrincipalSnapshot(Tenant(), Member("", ["member"]), null, 1, 1, 1);
+
+        var principal = Built(PrincipalBuilder.Build(Request("team9"), snapshot));
+
+        CollectionAssert.AreEqual(new[] { "member" }, principal.Roles.ToArray());
+        Assert.IsFalse(principal.Attributes.ContainsKey("team_id"));
+        Assert.IsNull(principal.TeamId);
+    }
+
+    [TestMethod]
+    public void Build_TeamNamedWithoutTeamMembership_SamePrincipalAsTenantWideRequest()
+    {
+        // Same principal, so the same decision cache key: naming a foreign team opens nothing new.
+        var snapshot = new PrincipalSnapshot(Tenant(), Member("", ["member"]), null, 1, 1, 1);
+
+        var named = Built(PrincipalBuilder.Build(Request("team9"), snapshot));
+        var wide = Built(PrincipalBuilder.Build(Request(), snapshot));
+
+        CollectionAssert.AreEqual(wide.Roles.ToArray(), named.Roles.ToArray());
+        CollectionAssert.AreEquivalent(wide.Attributes.Keys.ToArray(), named.Attributes.Keys.ToArray());
+        Assert.AreEqual(wide.TeamId, named.TeamId);
+    }
+
+    [TestMethod]
+    [DataRow("team_lead")]
+    [DataRow("team_member")]
+    [DataRow("team_x")]
+    public void Build_TeamRoleOnTenantWideMembership_IsIgnoredWithOrWithoutTeam(string role)
+    {
+        // Rows written before UpsertMembership refused them (or by straight SQL): a team role counts only from a team membership.
+        var snapshot = new PrincipalSnapshot(Tenant(), Member("", [role, "viewer"]), null, 1, 1, 1);
+
+        var wide = Built(PrincipalBuilder.Build(Request(), snapshot));
+        var named = Built(PrincipalBuilder.Build(Request("team9"), snapshot));
+
+        CollectionAssert.AreEqual(new[] { "viewer" }, wide.Roles.ToArray());
+        CollectionAssert.AreEqual(new[] { "viewer" }, named.Roles.ToArray());
+        Assert.IsFalse(named.Attributes.ContainsKey("team_id"));
+    }
+
+    [TestMethod]
+    public void Build_TenantWideTeamRoleAndRealTeamMembership_OnlyTheTeamsTeamRoles()
+    {
+        var snapshot = new PrincipalSnapshot(Tenant(), Member("", ["team_lead"]), Member("red", ["team_member"]), 1, 1, 1);
+
+        var principal = Built(PrincipalBuilder.Build(Request("red"), snapshot));
+
+        CollectionAssert.AreEqual(new[] { "team_member" }, principal.Roles.ToArray());
+        Assert.AreEqual("red", principal.Attributes["team_id"]);
+    }
+
+    [TestMethod]
+    public void Build_TeamMembershipWithoutRoles_StillATeamContext()
+    {
+        var snapshot = new PrincipalSnapshot(Tenant(), Member("", ["viewer"]), Member("red", []), 1, 1, 1);
+
+        var principal = Built(PrincipalBuilder.Build(Request("red"), snapshot));
+
+        CollectionAssert.AreEqual(new[] { "viewer" }, principal.Roles.ToArray());
+        Assert.AreEqual("red", principal.Attributes["team_id"]);
+        Assert.AreEqual("red", principal.TeamId);
     }
 
     [TestMethod]
@@ -152,20 +221,29 @@ public sealed class PrincipalBuilderTests
         var principal = Built(PrincipalBuilder.Build(Request("red"), snapshot));
 
         CollectionAssert.AreEqual(new[] { "non_member" }, principal.Roles.ToArray());
+        Assert.IsFalse(principal.Attributes.ContainsKey("team_id"));
     }
 
     [TestMethod]
     public void Build_Always_SetsTenantAttributes()
     {
-        var principal = Built(PrincipalBuilder.Build(Request("red"), new PrincipalSnapshot(Tenant(), null, null, 1, 0, 1)));
+        var principal = Built(PrincipalBuilder.Build(Request(), new PrincipalSnapshot(Tenant(), null, null, 1, 0, 1)));
 
         Assert.AreEqual("acme", principal.Attributes["tenant_id"]);
-        Assert.AreEqual("red", principal.Attributes["team_id"]);
         Assert.AreEqual("gold", principal.Attributes["tenant_tier"]);
         Assert.AreEqual("active", principal.Attributes["tenant_status"]);
         Assert.AreEqual("acme", principal.TenantId);
-        Assert.AreEqual("red", principal.TeamId);
         Assert.AreEqual("alice", principal.Id);
+    }
+
+    [TestMethod]
+    public void Build_TeamMember_SetsTeamAttribute()
+    {
+        var principal = Built(PrincipalBuilder.Build(Request("red"), new PrincipalSnapshot(Tenant(), null, Member("red", ["team_member"]), 1, 1, 1)));
+
+        Assert.AreEqual("red", principal.Attributes["team_id"]);
+        Assert.AreEqual("red", principal.TeamId);
+        Assert.AreEqual("acme", principal.Attributes["tenant_id"]);
     }
 
     [TestMethod]

@@ -180,6 +180,31 @@ public sealed class CerbosProtocolErrorTests
     }
 
     [TestMethod]
+    public async Task CheckAndPlan_KeySetId_SentWithTheToken()
+    {
+        _cerbos.Check = r => Answer(r, (_, _) => WireEffect.Deny);
+        _cerbos.Plan = r => new PlanResourcesResponse
+        {
+            RequestId = r.RequestId,
+            ResourceKind = r.Resource.Kind,
+            Filter = new global::Cerbos.Api.V1.Engine.PlanResourcesFilter { Kind = global::Cerbos.Api.V1.Engine.PlanResourcesFilter.Types.Kind.AlwaysDenied },
+        };
+        var principal = Principal("gx_member", "globex", "member");
+        var adapter = NewAdapter();
+
+        await adapter.CheckAsync(Check(principal, Resource("document", "d-1", "globex", "gx_member", "", "read")) with { AuxJwt = "h.p.s", AuxKeySetId = "ks-1" }, CancellationToken.None);
+        var withKeySet = _cerbos.LastCheck!;
+        await adapter.PlanAsync(Plan(principal, "document", "read") with { AuxJwt = "h.p.s", AuxKeySetId = "ks-2" }, CancellationToken.None);
+        await adapter.CheckAsync(Check(principal, Resource("document", "d-1", "globex", "gx_member", "", "read")) with { AuxJwt = "h.p.s" }, CancellationToken.None);
+
+        Assert.AreEqual("h.p.s", withKeySet.AuxData.Jwt.Token);
+        Assert.AreEqual("ks-1", withKeySet.AuxData.Jwt.KeySetId);
+        Assert.AreEqual("h.p.s", _cerbos.LastPlan!.AuxData.Jwt.Token);
+        Assert.AreEqual("ks-2", _cerbos.LastPlan.AuxData.Jwt.KeySetId);
+        Assert.AreEqual(string.Empty, _cerbos.LastCheck!.AuxData.Jwt.KeySetId, "no key set id: Cerbos chooses");
+    }
+
+    [TestMethod]
     public async Task CheckAsync_NoCallerDeadline_UsesDefaultTimeout()
     {
         _cerbos.Check = r => Answer(r, (_, _) => WireEffect.Deny);

@@ -143,6 +143,72 @@ public sealed class AuxDataJwtEndToEndTests
         StringAssert.StartsWith(ex.Status.Detail, "aux_data.jwt: is not a JWT");
     }
 
+    [TestMethod]
+    public async Task CheckResources_KeySetIdCerbosKnows_Ok()
+    {
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme" }), KeySetId = "test" };
+
+        var response = await s_service.CheckAsync(request);
+
+        Assert.AreEqual(Effect.Allow, response.Results[0].Actions["read"]);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_KeySetIdCerbosDoesNotKnow_ReachesCerbosAndInvalidArgument()
+    {
+        // Passed through, not dropped: with the id dropped Cerbos would use its only key set and allow.
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme" }), KeySetId = "no-such-key-set" };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
+
+        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode);
+        StringAssert.StartsWith(ex.Status.Detail, "aux_data.jwt: could not be verified by the policy decision point");
+    }
+
+    [TestMethod]
+    public async Task PlanResources_KeySetIdCerbosDoesNotKnow_InvalidArgument()
+    {
+        var request = Plan("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { Jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme" }), KeySetId = "no-such-key-set" };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.PlanAsync(request));
+
+        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_SameJwtAnswerCachedUnderKnownKeySet_NotServedForAnotherKeySet()
+    {
+        // The key set id is part of the decision cache key: an ALLOW verified with key set "test" is no answer for "other".
+        var jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme", ["nonce"] = Guid.NewGuid().ToString("N") });
+        var known = Check("acme", "alice", "document", "read");
+        known.AuxData = new AuxData { Jwt = jwt, KeySetId = "test" };
+        var first = await s_service.CheckAsync(known);
+        var cached = await s_service.CheckAsync(known);
+        var other = known.Clone();
+        other.AuxData.KeySetId = "other";
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(other));
+
+        Assert.AreEqual(Effect.Allow, first.Results[0].Actions["read"]);
+        Assert.AreEqual(Effect.Allow, cached.Results[0].Actions["read"]);
+        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_KeySetIdWithoutJwt_InvalidArgumentNamingKeySetId()
+    {
+        var request = Check("acme", "alice", "document", "read");
+        request.AuxData = new AuxData { KeySetId = "test" };
+
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
+
+        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode);
+        StringAssert.StartsWith(ex.Status.Detail, "aux_data.key_set_id: requires aux_data.jwt");
+    }
+
     private static string SignedJwt(Dictionary<string, object> claims)
     {
         claims["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();

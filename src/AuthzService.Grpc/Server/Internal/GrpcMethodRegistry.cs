@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Builder;
 namespace AuthzService.Grpc.Server.Internal;
 
 /// <summary>The method table: <c>:path</c> to handler, matched exactly (paths are case-sensitive).</summary>
-internal sealed class GrpcMethodRegistry
+/// <remarks>Filled while services are mapped, before the server starts; only read afterwards.</remarks>
+internal sealed class GrpcMethodRegistry : IGrpcMethodCatalog
 {
     private readonly Dictionary<string, ServerMethodHandler> _methods = new(StringComparer.Ordinal);
     private readonly HashSet<string> _services = new(StringComparer.Ordinal);
@@ -26,6 +27,8 @@ internal sealed class GrpcMethodRegistry
     public bool TryMarkBound(Type serviceType) => _boundTypes.Add(serviceType);
 
     public bool TryFind(string path, out ServerMethodHandler? method) => _methods.TryGetValue(path, out method);
+
+    public string? NameOf(string path) => _methods.TryGetValue(path, out var method) ? method.FullName : null;
 
     /// <summary>Whether any method of the service in <c>/service/method</c> is registered.</summary>
     public bool HasServiceOf(string path)

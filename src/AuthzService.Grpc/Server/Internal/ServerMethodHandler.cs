@@ -9,12 +9,16 @@ internal abstract class ServerMethodHandler
         ArgumentException.ThrowIfNullOrEmpty(methodName);
         ServiceName = serviceName;
         MethodName = methodName;
-        Path = "/" + serviceName + "/" + methodName;
+        FullName = serviceName + "/" + methodName;
+        Path = "/" + FullName;
     }
 
     public string ServiceName { get; }
 
     public string MethodName { get; }
+
+    /// <summary><c>package.Service/Method</c>.</summary>
+    public string FullName { get; }
 
     /// <summary>The <c>:path</c> this method answers, <c>/package.Service/Method</c>.</summary>
     public string Path { get; }

@@ -17,7 +17,7 @@ internal static class CerbosRequestMapper
             // may later answer a caller who asks for meta). The response to the caller still honours its flag.
             IncludeMeta = true,
             Principal = ToPrincipal(request.Principal),
-            AuxData = ToAuxData(request.AuxJwt),
+            AuxData = ToAuxData(request.AuxJwt, request.AuxKeySetId),
         };
 
         foreach (var resource in request.Resources)
@@ -53,7 +53,7 @@ internal static class CerbosRequestMapper
                 PolicyVersion = request.PolicyVersion,
                 Scope = request.Scope,
             },
-            AuxData = ToAuxData(request.AuxJwt),
+            AuxData = ToAuxData(request.AuxJwt, request.AuxKeySetId),
         };
         // `actions` (7), not the deprecated single `action` (2).
         result.Actions.AddRange(request.Actions);
@@ -74,6 +74,7 @@ internal static class CerbosRequestMapper
         return result;
     }
 
-    private static AuxData? ToAuxData(string? jwt) =>
-        string.IsNullOrEmpty(jwt) ? null : new AuxData { Jwt = new AuxData.Types.JWT { Token = jwt } };
+    // The key set id travels with its token (validation refuses one without the other).
+    private static AuxData? ToAuxData(string? jwt, string? keySetId) =>
+        string.IsNullOrEmpty(jwt) ? null : new AuxData { Jwt = new AuxData.Types.JWT { Token = jwt, KeySetId = keySetId ?? string.Empty } };
 }

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using AuthzService.Api.Audit;
+using AuthzService.Api.Telemetry;
+using AuthzService.Contracts.V1;
+using AuthzService.Core.Decisions;
+using AuthzService.Core.Principals;
+using AuthzService.Grpc;
+using AuthzService.Grpc.Server;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using CoreDecisionSource = AuthzService.Core.Decisions.DecisionSource;
+using CoreDenyReason = AuthzService.Core.Decisions.DenyReason;
+using CoreEffect = AuthzService.Core.Decisions.Effect;
+
+namespace AuthzService.Api.Tests.Audit;
+
+/// <summary>
+/// The audit events as written: one per decision whatever the context holds, and a rendered message whose
+/// values cannot pose as other fields (the structured values stay exactly as received).
+/// </summary>
+[TestClass]
+public sealed class AuditEventTests
+{
+    private static readonly ServiceProvider s_services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    [ClassCleanup]
+    public static void Cleanup() => s_services.Dispose();
+
+    private static (DecisionAuditor Auditor, CapturingLoggerFactory Logs) Auditor()
+    {
+        var logs = new CapturingLoggerFactory();
+        var trail = new AuditTrail(logs, Microsoft.Extensions.Options.Options.Create(new AuditOptions()), new AuthzMetrics(s_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        return (new DecisionAuditor(trail), logs);
+    }
+
+    private static CheckResourcesRequest Request(Value contextValue)
+    {
+        var request = new CheckResourcesRequest { RequestId = "r1", TenantId = "acme", PrincipalId = "alice" };
+        request.PrincipalContext["mfa"] = Value.ForBool(true);
+        request.PrincipalContext["odd"] = contextValue;
+        request.Resources.Add(new ResourceEntry { Resource = new Contracts.V1.Resource { Kind = "document", Id = "d1" }, Actions = { "read", "delete" } });
+        request.Resources.Add(new ResourceEntry { Resource = new Contracts.V1.Resource { Kind = "document", Id = "d2" }, Actions = { "read" } });
+        return request;
+    }
+
+    private static CheckOutcome Outcome()
+    {
+        static ResourceOutcome Result(string id, params (string Action, CoreEffect Effect)[] actions) => new(
+            new ResourceCheck("document", id, new Dictionary<string, object?>(), string.Empty, [.. actions.Select(a => a.Action)]),
+            actions.ToDictionary(a => a.Action, a => a.Effect),
+            CoreDenyReason.None,
+            CoreDecisionSource.Cerbos,
+            null);
+
+        return new CheckOutcome(
+            [Result("d1", ("read", CoreEffect.Allow), ("delete", CoreEffect.Deny)), Result("d2", ("read", CoreEffect.Allow))],
+            null,
+            PrincipalBuildOutcome.Built);
+    }
+
+    [TestMethod]
+    public void Checked_ContextValueWithoutKind_EveryDecisionAuditedExactlyOnce()
+    {
+        var (auditor, logs) = Auditor();
+        var request = Request(new Value());
+
+        auditor.Checked(new TestCallContext(), request, Outcome());
+
+        var decisions = logs.Entries.Where(e => e.Message.StartsWith("audit.decision ", StringComparison.Ordinal)).ToList();
+        Assert.HasCount(3, decisions, string.Join("\n", logs.Entries.Select(e => e.Message)));
+        CollectionAssert.AreEquivalent(
+            new[] { "d1/read/ALLOW", "d1/delete/DENY", "d2/read/ALLOW" },
+            decisions.Select(d => $"{d.State["ResourceId"]}/{d.State["Action"]}/{d.State["Effect"]}").ToArray());
+        Assert.IsTrue(decisions.All(d => d.State["PrincipalContext"]!.Contains("\"odd\": null", StringComparison.Ordinal)), decisions[0].State["PrincipalContext"]);
+    }
+
+    [TestMethod]
+    public void CheckFailed_ContextValueWithoutKind_EveryRequestedActionAuditedOnce()
+    {
+        var (auditor, logs) = Auditor();
+
+        auditor.CheckFailed(new TestCallContext(), Request(new Value()), new PdpUnavailableException("down"));
+
+        var decisions = logs.Entries.Where(e => e.Message.StartsWith("audit.decision ", StringComparison.Ordinal)).ToList();
+        Assert.HasCount(3, decisions);
+        Assert.IsTrue(decisions.All(d => d.State["Effect"] == "DENY" && d.State["Reason"] == "pdp_unavailable"));
+    }
+
+    [TestMethod]
+    public void Decision_IdsWithSpacesEqualsAndQuotes_RenderedQuotedStateKeptRaw()
+    {
+        var logs = new CapturingLoggerFactory();
+        var logger = logs.CreateLogger(AuditTrail.Category);
+        const string principal = "mallory effect=ALLOW tenant=globex";
+        const string resourceId = "doc \"1\"";
+
+        AuditLog.Decision(
+            logger, "DENY", "read", "document", resourceId, principal, "acme", string.Empty, "caller-1", "r 1",
+            "/authz.v1.AuthorizationService/CheckResources", "Cerbos", "call-1", "resource.document.vdefault", "denied_by_policy",
+            "{ \"mfa\": true }", "2026-01-01T00:00:00.000Z");
+
+        var entry = logs.Entries.Single();
+        StringAssert.StartsWith(entry.Message, "audit.decision effect=DENY action=read ");
+        StringAssert.Contains(entry.Message, "principal=\"mallory effect=ALLOW tenant=globex\"");
+        StringAssert.Contains(entry.Message, "resource_id=\"doc \\\"1\\\"\"");
+        StringAssert.Contains(entry.Message, " team=\"\" ");
+        StringAssert.Contains(entry.Message, " request_id=\"r 1\" ");
+        StringAssert.Contains(entry.Message, " tenant=acme ");
+        Assert.AreEqual(1, CountOutsideQuotes(entry.Message, "effect="), entry.Message);
+        Assert.AreEqual(1, CountOutsideQuotes(entry.Message, "tenant="), entry.Message);
+        Assert.AreEqual(principal, entry.State["PrincipalId"]);
+        Assert.AreEqual(resourceId, entry.State["ResourceId"]);
+        Assert.AreEqual(string.Empty, entry.State["TeamId"]);
+        Assert.AreEqual(5000, entry.EventId);
+    }
+
+    [TestMethod]
+    [DataRow("\u202E", "\\u202E")]
+    [DataRow("\u2066", "\\u2066")]
+    [DataRow("\u200B", "\\u200B")]
+    [DataRow("\n", "\\n")]
+    [DataRow("\u2028", "\\u2028")]
+    public void Messages_FormatAndControlCharacters_EscapedInTextOnly(string character, string escaped)
+    {
+        // Ids are refused with these; the caller identity, peer, detail and context are not ids and are escaped.
+        var logs = new CapturingLoggerFactory();
+        var logger = logs.CreateLogger(AuditTrail.Category);
+        var detail = "bad" + character + "cert";
+
+        AuditLog.AuthenticationFailed(logger, "untrusted_issuer", "ipv4:1.2.3.4:5", "spiffe://x" + character, detail, "t");
+        AuditLog.Admin(logger, "/authz.v1.MembershipService/UpsertTenant", "OK", "c" + character, "a", "p", "t", "tenant", "t");
+        AuditLog.Plan(logger, "AlwaysDenied", "document", "read", "p", "a", "", "c", "r", "m", "x" + character, "{}", "t");
+        AuditLog.AuthorizationFailed(logger, "not_on_allow_list", "c" + character, "/m", "peer", "t");
+
+        Assert.HasCount(4, logs.Entries);
+        foreach (var entry in logs.Entries)
+        {
+            Assert.DoesNotContain(character, entry.Message);
+            StringAssert.Contains(entry.Message, escaped);
+        }
+
+        Assert.AreEqual(detail, logs.Entries[0].State["Detail"]);
+    }
+
+    /// <summary>How often <paramref name="token"/> appears in the message outside double-quoted values.</summary>
+    private static int CountOutsideQuotes(string message, string token)
+    {
+        var count = 0;
+        var quoted = false;
+        for (var i = 0; i < message.Length; i++)
+        {
+            if (message[i] == '\\' && quoted)
+            {
+                i++;
+                continue;
+            }
+
+            if (message[i] == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && string.CompareOrdinal(message, i, token, 0, token.Length) == 0 && (i == 0 || message[i - 1] == ' '))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    internal sealed class CapturingLoggerFactory : ILoggerFactory
+    {
+        private readonly ConcurrentQueue<Entry> _entries = new();
+
+        public IReadOnlyList<Entry> Entries => [.. _entries];
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        public sealed record Entry(int EventId, string Message, IReadOnlyDictionary<string, string?> State);
+
+        private sealed class Logger(CapturingLoggerFactory owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner._entries.Enqueue(new Entry(
+                    eventId.Id,
+                    formatter(state, exception),
+                    state is IEnumerable<KeyValuePair<string, object?>> pairs
+                        ? pairs.ToDictionary(p => p.Key, p => p.Value?.ToString())
+                        : new Dictionary<string, string?>()));
+        }
+    }
+
+    private sealed class TestCallContext : ServerCallContext
+    {
+        public override string Method => "/authz.v1.AuthorizationService/CheckResources";
+
+        public override string Host => "localhost";
+
+        public override string Peer => "ipv4:127.0.0.1:1";
+
+        public override X509Certificate2? ClientCertificate => null;
+
+        public override DateTime Deadline => DateTime.MaxValue;
+
+        public override CancellationToken CancellationToken => CancellationToken.None;
+
+        public override Metadata RequestHeaders { get; } = new();
+
+        public override Metadata ResponseHeaders { get; } = new();
+
+        public override Metadata ResponseTrailers { get; } = new();
+
+        public override bool RequestCompressed => false;
+
+        public override bool CompressResponse { get; set; }
+
+        public override HttpContext HttpContext { get; } = new DefaultHttpContext();
+
+        public override Task WriteResponseHeadersAsync() => Task.CompletedTask;
+    }
+}
