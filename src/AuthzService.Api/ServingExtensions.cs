@@ -65,10 +65,17 @@ public static class ServingExtensions
         services.TryAddSingleton<CallRateLimiter>();
         services.TryAddSingleton<TenantTierCache>();
 
-        // Interceptors run in this order: admin audit outermost, so rate-limited admin calls are audited too.
+        // Interceptors run in this order: admin audit outermost, so refused admin calls are audited too; then the
+        // caller's limit, before anything looks at what the request names; then the caller's tenant binding, so a
+        // caller cannot spend another tenant's budget; then the tenant's limit (valid tenant ids only); the
+        // handler validates the rest.
         services.AddSingleton<IServerCallInterceptor, AdminAuditInterceptor>();
-        services.AddSingleton<IServerCallInterceptor, RateLimitInterceptor>();
+        services.AddSingleton<IServerCallInterceptor, CallerRateLimitInterceptor>();
+        services.AddSingleton<IServerCallInterceptor, CallerTenantInterceptor>();
+        services.AddSingleton<IServerCallInterceptor, TenantRateLimitInterceptor>();
 
+        // The tenant limit learns tiers from the principals decisions load anyway: no directory read of its own.
+        services.Decorate<IPrincipalSource>((sp, inner) => new TierLearningPrincipalSource(inner, sp.GetRequiredService<TenantTierCache>()));
         services.Decorate<IPrincipalSource>((_, inner) => new TracingPrincipalSource(inner));
         services.Decorate<IPolicyDecisionPoint>((_, inner) => new TracingDecisionPoint(inner));
         return services;

@@ -20,6 +20,14 @@ README.md, Deploy). Connection strings and credentials only ever come from Secre
 - name: Auth__Callers__{{ $i }}__Services__{{ $j }}
   value: {{ $svc | quote }}
 {{- end }}
+{{- range $j, $tenant := (default (list) (get $caller "tenants")) }}
+- name: Auth__Callers__{{ $i }}__Tenants__{{ $j }}
+  value: {{ $tenant | quote }}
+{{- end }}
+{{- if hasKey $caller "includeMeta" }}
+- name: Auth__Callers__{{ $i }}__IncludeMeta
+  value: {{ $caller.includeMeta | toString | quote }}
+{{- end }}
 {{- end }}
 - name: ConnectionStrings__Postgres
   valueFrom:

@@ -181,6 +181,9 @@ function checkCase(name, values, docs, policyDir) {
   check("structured JSON logs by default", values.config.logFormat !== "json" || e.Logging__Console__FormatterName?.value === "json");
   values.auth.callers.forEach((c, i) => {
     check(`caller ${i} identity and services passed`, e[`Auth__Callers__${i}__Identity`]?.value === c.identity && c.services.every((s, j) => e[`Auth__Callers__${i}__Services__${j}`]?.value === s));
+    const tenants = Object.keys(e).filter((k) => k.startsWith(`Auth__Callers__${i}__Tenants__`));
+    check(`caller ${i} tenants passed (none = any tenant)`, tenants.length === (c.tenants ?? []).length && (c.tenants ?? []).every((t, j) => e[`Auth__Callers__${i}__Tenants__${j}`]?.value === t));
+    check(`caller ${i} includeMeta passed when set`, c.includeMeta === undefined ? !e[`Auth__Callers__${i}__IncludeMeta`] : e[`Auth__Callers__${i}__IncludeMeta`]?.value === String(c.includeMeta));
   });
   check("telemetry endpoint only when set", values.config.telemetry.otlpEndpoint ? e.Telemetry__OtlpEndpoint?.value === values.config.telemetry.otlpEndpoint : !e.Telemetry__OtlpEndpoint);
 

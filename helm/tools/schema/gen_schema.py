@@ -124,7 +124,13 @@ schema = {
         "callers": {"type": "array", "items": obj({
             "identity": s("SPIFFE URI or DNS name.", pattern="^(spiffe://[a-zA-Z0-9.-]+(/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)+|[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?)$"),
             "services": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "enum": [
-                "authz.v1.AuthorizationService", "authz.v1.MembershipService", "authz.v1.CacheService"]}}},
+                "authz.v1.AuthorizationService", "authz.v1.MembershipService", "authz.v1.CacheService"]}},
+            # Auth__Callers__N__Tenants__M: exact ids or a prefix ending in '*'; '*' alone, a '*' elsewhere, control
+            # characters and surrounding spaces are refused (the service refuses them at start-up too).
+            "tenants": {"type": "array", "minItems": 1, "uniqueItems": True,
+                        "description": "Tenant ids or prefixes ending in '*' the caller may name; absent = any tenant.",
+                        "items": s("A tenant id, or a prefix followed by '*'.", pattern=r"^[^*\s\p{Cc}]([^*\p{Cc}]{0,126}[^*\s\p{Cc}])?\*?$")},
+            "includeMeta": b("false refuses include_meta to this caller; absent = allowed.")},
             ["identity", "services"])},
         "callerCa": obj({"secretName": ref("optionalK8sName"), "key": ref("secretKey")}, ["secretName", "key"])},
         ["callers", "callerCa"]),

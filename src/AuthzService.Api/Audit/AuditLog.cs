@@ -40,6 +40,10 @@ internal static class AuditLog
         new EventId(5004, "AuthorizationFailed"), "audit.authorization_failed",
         ("reason", "Reason"), ("caller", "Caller"), ("method", "Method"), ("peer", "Peer"), ("time", "Time"));
 
+    private static readonly AuditEvent.Shape TenantDeniedShape = new(
+        new EventId(4101, "TenantDenied"), "audit.authorization_failed",
+        ("reason", "Reason"), ("caller", "Caller"), ("method", "Method"), ("tenant", "TenantId"), ("peer", "Peer"), ("time", "Time"));
+
     public static void Decision(
         ILogger logger, string effect, string action, string resourceKind, string resourceId, string principalId,
         string tenantId, string teamId, string caller, string requestId, string method, string source,
@@ -66,4 +70,8 @@ internal static class AuditLog
     public static void AuthorizationFailed(
         ILogger logger, string reason, string caller, string method, string peer, string time) =>
         AuthorizationFailedShape.Write(logger, LogLevel.Warning, [reason, caller, method, peer, time]);
+
+    public static void TenantDenied(
+        ILogger logger, string reason, string caller, string method, string tenantId, string peer, string time) =>
+        TenantDeniedShape.Write(logger, LogLevel.Warning, [reason, caller, method, tenantId, peer, time]);
 }

@@ -54,4 +54,11 @@ internal sealed class AuditTrail
         Metrics.AuthFailure(reason);
         AuditLog.AuthorizationFailed(Logger, reason, caller, method, peer, Now());
     }
+
+    /// <summary>A call refused by the caller's tenant binding; <paramref name="tenant"/> is "" for calls spanning every tenant.</summary>
+    public void TenantDenied(string reason, string caller, string method, string tenant, string peer)
+    {
+        Metrics.AuthFailure(reason);
+        AuditLog.TenantDenied(Logger, reason, caller, method, tenant, peer, Now());
+    }
 }

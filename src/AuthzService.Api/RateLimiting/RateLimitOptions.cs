@@ -15,6 +15,17 @@ public sealed class RateLimitOptions
     /// <summary>Tenant tier (the tenant's <c>tier</c> field) to its own tenant limit.</summary>
     public IDictionary<string, RateLimit> Tiers { get; } = new Dictionary<string, RateLimit>(StringComparer.Ordinal);
 
-    /// <summary>How long a tenant's tier is remembered before it is read again from the directory.</summary>
+    /// <summary>
+    /// How long a tenant's tier is remembered after the last principal of that tenant was built or served
+    /// (tiers are learned from principals, never read for the limiter).
+    /// </summary>
     public TimeSpan TierCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// At most this many tenants (and, separately, callers) have a bucket of their own, and at most this many
+    /// tenant tiers are remembered; beyond it new keys share one overflow bucket until idle ones are dropped.
+    /// </summary>
+    public int MaxTrackedTenants { get; set; } = DefaultMaxTrackedTenants;
+
+    public const int DefaultMaxTrackedTenants = 50_000;
 }

@@ -21,6 +21,11 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
             errors.Add($"{S}:TierCacheTtl", "must be between 1 second and 1 hour");
         }
 
+        if (options.MaxTrackedTenants is < 100 or > 10_000_000)
+        {
+            errors.Add($"{S}:MaxTrackedTenants", $"must be between 100 and 10000000 (got {options.MaxTrackedTenants})");
+        }
+
         return errors.ToResult();
     }
 

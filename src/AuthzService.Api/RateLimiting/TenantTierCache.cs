@@ -1,63 +1,79 @@
 using System.Collections.Concurrent;
-using AuthzService.Core.Directory;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.RateLimiting;
 
 /// <summary>
-/// Tenant to tier, read through <see cref="IDirectoryWriter.GetTenantAsync"/> and remembered for
-/// <see cref="RateLimitOptions.TierCacheTtl"/>, so the rate limiter costs one directory read per tenant
-/// per TTL however hard that tenant calls. Concurrent misses share one read. When the directory cannot
-/// answer, the tenant gets the default limit (never an error: the limit is not a security boundary).
-/// Unknown tenants are remembered too, bounded in number, so random tenant ids cannot turn into reads.
+/// Tenant to tier for the tenant rate limit, learned from the principals the decision path builds anyway
+/// (their <c>tenant_tier</c> attribute, see <see cref="TierLearningPrincipalSource"/>): the limiter itself never
+/// reads the directory, so no tenant id, known or not, turns into a database read. Only tenants that exist
+/// enter, and the cache is bounded in count (<see cref="RateLimitOptions.MaxTrackedTenants"/>) and in time
+/// (<see cref="RateLimitOptions.TierCacheTtl"/>). A tenant not known here gets the default tenant limit.
 /// </summary>
-internal sealed partial class TenantTierCache(IDirectoryWriter directory, IOptions<RateLimitOptions> options, TimeProvider time, ILogger<TenantTierCache> logger)
+internal sealed class TenantTierCache
 {
-    private const int MaxEntries = 100_000;
-
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly TimeSpan _ttl = options.Value.TierCacheTtl;
+    private readonly Lock _addGate = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _ttl;
+    private readonly int _capacity;
+    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
-    /// <summary>The tenant's tier; "" when it has none, does not exist or cannot be read now.</summary>
-    public async ValueTask<string> GetTierAsync(string tenantId, CancellationToken cancellationToken)
+    public TenantTierCache(IOptions<RateLimitOptions> options, TimeProvider time)
     {
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(tenantId, out var entry) && entry.Expires > now)
-        {
-            return entry.Tier.IsCompletedSuccessfully ? entry.Tier.Result : await entry.Tier;
-        }
-
-        if (_entries.Count >= MaxEntries)
-        {
-            _entries.Clear();
-        }
-
-        var fresh = new Entry(ReadAsync(tenantId), now + _ttl);
-        entry = _entries.AddOrUpdate(tenantId, fresh, (_, old) => old.Expires > now ? old : fresh);
-        return await entry.Tier.WaitAsync(cancellationToken);
+        _time = time;
+        _ttl = options.Value.TierCacheTtl;
+        _capacity = options.Value.MaxTrackedTenants;
     }
 
-    private async Task<string> ReadAsync(string tenantId)
+    /// <summary>Entries held now (tests, diagnostics).</summary>
+    internal int Count => _entries.Count;
+
+    /// <summary>The tenant's tier; "" when it has none or is not known (then the default tenant limit applies).</summary>
+    public string TierOf(string tenantId) =>
+        _entries.TryGetValue(tenantId, out var entry) && entry.Expires > _time.GetUtcNow() ? entry.Tier : string.Empty;
+
+    /// <summary>Remembers the tier of a tenant the directory has just shown to exist.</summary>
+    public void Learn(string tenantId, string tier)
     {
-        try
+        var now = _time.GetUtcNow();
+        // Every decision passes here: write only when something changes or the entry is half way to expiry.
+        if (_entries.TryGetValue(tenantId, out var known) && known.Tier == tier && known.Expires - now > _ttl / 2)
         {
-            // Not the caller's token: a shared read must not fail for everyone because its first caller left.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            var tenant = await directory.GetTenantAsync(tenantId, timeout.Token);
-            return tenant?.Tier ?? string.Empty;
+            return;
         }
-#pragma warning disable CA1031 // Any failure means "default limit"; it is logged.
-        catch (Exception ex)
-#pragma warning restore CA1031
+
+        var entry = new Entry(tier, now + _ttl);
+        if (known is not null)
         {
-            // Remembered like a real answer until the TTL ends, so an outage does not make every call wait on a read.
-            TierLookupFailed(logger, tenantId, ex.GetType().Name);
-            return string.Empty;
+            _entries[tenantId] = entry;
+            return;
+        }
+
+        lock (_addGate)
+        {
+            if (_entries.Count >= _capacity && now >= _nextSweep)
+            {
+                // Walks the whole cache, so at most once a second; until room frees up, new tenants get the default limit.
+                _nextSweep = now + TimeSpan.FromSeconds(1);
+                foreach (var (id, old) in _entries)
+                {
+                    if (old.Expires <= now)
+                    {
+                        _entries.TryRemove(new KeyValuePair<string, Entry>(id, old));
+                    }
+                }
+            }
+
+            if (_entries.Count < _capacity)
+            {
+                _entries[tenantId] = entry;
+            }
         }
     }
 
-    [LoggerMessage(4001, LogLevel.Debug, "Tier of tenant {TenantId} could not be read ({ErrorType}); the default tenant limit applies")]
-    private static partial void TierLookupFailed(ILogger logger, string tenantId, string errorType);
+    /// <summary>Drops a tenant the directory has just shown not to exist (or to be suspended).</summary>
+    public void Forget(string tenantId) => _entries.TryRemove(tenantId, out _);
 
-    private sealed record Entry(Task<string> Tier, DateTimeOffset Expires);
+    private sealed record Entry(string Tier, DateTimeOffset Expires);
 }

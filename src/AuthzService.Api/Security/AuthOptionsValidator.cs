@@ -137,6 +137,14 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration, IHostEn
                 errors.Add($"{prefix}:Methods:{j}", $"'{rule.Methods[j]}' is not a full method name such as authz.v1.MembershipService/GetTenant");
             }
         }
+
+        for (var j = 0; j < rule.Tenants.Count; j++)
+        {
+            if (TenantPatterns.Problem(rule.Tenants[j]) is { } problem)
+            {
+                errors.Add($"{prefix}:Tenants:{j}", problem);
+            }
+        }
     }
 
     internal static bool IsIdentity(string identity) =>

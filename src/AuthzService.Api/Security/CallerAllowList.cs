@@ -4,25 +4,27 @@ namespace AuthzService.Api.Security;
 
 /// <summary>
 /// The allow-list from <see cref="AuthOptions.Callers"/>: identity (exact, case-sensitive for URIs,
-/// case-insensitive for DNS names) to the services and methods it may call. The health service is
-/// open to every authenticated caller: it reveals nothing and probes must work.
+/// case-insensitive for DNS names) to what each of its entries grants. A call is allowed when one entry
+/// names the method and, for the tenant the request names, covers that tenant. The health service is open
+/// to every authenticated caller: it reveals nothing and probes must work.
 /// </summary>
 internal sealed class CallerAllowList
 {
     public const string HealthService = "grpc.health.v1.Health";
 
-    private readonly Dictionary<string, (HashSet<string> Services, HashSet<string> Methods)> _byIdentity = new(StringComparer.Ordinal);
+    /// <summary>Refusal reason: no entry of the caller covers the tenant the request names (or the call spans every tenant).</summary>
+    public const string TenantNotAllowed = "tenant_not_allowed";
+
+    /// <summary>Refusal reason: the entries that cover the call do not allow <c>include_meta</c>.</summary>
+    public const string IncludeMetaNotAllowed = "include_meta_not_allowed";
+
+    private readonly Dictionary<string, List<CallerGrant>> _byIdentity = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _restricted = new(StringComparer.Ordinal);
 
     public CallerAllowList(IOptions<AuthOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Add(options.Value.Callers);
-    }
-
-    private void Add(IEnumerable<CallerRule> rules)
-    {
-        ArgumentNullException.ThrowIfNull(rules);
-        foreach (var rule in rules)
+        foreach (var rule in options.Value.Callers)
         {
             if (string.IsNullOrEmpty(rule.Identity))
             {
@@ -30,14 +32,18 @@ internal sealed class CallerAllowList
             }
 
             var key = Normalize(rule.Identity);
-            if (!_byIdentity.TryGetValue(key, out var entry))
+            var grant = new CallerGrant(rule);
+            if (!_byIdentity.TryGetValue(key, out var grants))
             {
-                entry = (new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
-                _byIdentity[key] = entry;
+                grants = [];
+                _byIdentity[key] = grants;
             }
 
-            entry.Services.UnionWith(rule.Services.Select(s => s.Trim()));
-            entry.Methods.UnionWith(rule.Methods.Select(m => "/" + m.Trim().TrimStart('/')));
+            grants.Add(grant);
+            if (grant.IsRestricted)
+            {
+                _restricted.Add(key);
+            }
         }
     }
 
@@ -53,7 +59,7 @@ internal sealed class CallerAllowList
         return new CallerAllowList(Microsoft.Extensions.Options.Options.Create(options));
     }
 
-    /// <summary>Whether <paramref name="identity"/> may call <paramref name="path"/> (<c>/package.Service/Method</c>).</summary>
+    /// <summary>Whether <paramref name="identity"/> may call <paramref name="path"/> (<c>/package.Service/Method</c>) at all.</summary>
     public bool IsAllowed(string identity, string path)
     {
         var service = ServiceOf(path);
@@ -62,8 +68,47 @@ internal sealed class CallerAllowList
             return true;
         }
 
-        return _byIdentity.TryGetValue(Normalize(identity), out var entry)
-            && ((service is not null && entry.Services.Contains(service)) || entry.Methods.Contains(path));
+        return _byIdentity.TryGetValue(Normalize(identity), out var grants) && grants.Exists(g => g.Permits(service, path));
+    }
+
+    /// <summary>Whether any entry of <paramref name="identity"/> is bound to tenants or refuses <c>include_meta</c> (else no request needs a look).</summary>
+    public bool IsRestricted(string identity) => _restricted.Contains(Normalize(identity));
+
+    /// <summary>
+    /// Null when <paramref name="identity"/> may make this call about <paramref name="tenantId"/> (null: a call that
+    /// spans every tenant), asking for decision metadata or not; otherwise the refusal reason.
+    /// </summary>
+    public string? CheckTenant(string identity, string path, string? tenantId, bool includeMeta)
+    {
+        var service = ServiceOf(path);
+        if (service == HealthService)
+        {
+            return null;
+        }
+
+        if (!_byIdentity.TryGetValue(Normalize(identity), out var grants))
+        {
+            return TenantNotAllowed;
+        }
+
+        var reason = TenantNotAllowed;
+        foreach (var grant in grants)
+        {
+            if (!grant.Permits(service, path) || !grant.Covers(tenantId))
+            {
+                continue;
+            }
+
+            if (includeMeta && !grant.IncludeMeta)
+            {
+                reason = IncludeMetaNotAllowed;
+                continue;
+            }
+
+            return null;
+        }
+
+        return reason;
     }
 
     internal static string? ServiceOf(string path)

@@ -1,18 +1,21 @@
 using AuthzService.Api.Audit;
 using AuthzService.Grpc;
 using AuthzService.Grpc.Server;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Security;
 
 /// <summary>
 /// Who is calling, and may they call this method? Runs before the gRPC endpoint: on the TLS listener
-/// the handshake has already verified the certificate, so here the identity is taken from it and
-/// checked against the allow-list (PERMISSION_DENIED when not allowed, UNAUTHENTICATED when there is no
-/// usable identity). The health listener serves only <c>grpc.health.v1.Health</c>.
+/// the handshake has verified the certificate; every call judges it again (still valid now, still chaining
+/// to the current caller CA bundle: UNAUTHENTICATED otherwise, and the connection is asked to close with a
+/// GOAWAY so the client reconnects with its current certificate), then checks the identity against the
+/// allow-list (PERMISSION_DENIED when not allowed, UNAUTHENTICATED when there is no usable identity). The
+/// health listener serves only <c>grpc.health.v1.Health</c>.
 /// </summary>
 internal sealed class CallerAuthenticationMiddleware(
-    RequestDelegate next, CallerAllowList allowList, AuditTrail audit, IOptions<AuthOptions> options)
+    RequestDelegate next, CallerAllowList allowList, ClientCertificateValidator validator, AuditTrail audit, IOptions<AuthOptions> options)
 {
     private readonly bool _allowPlaintext = options.Value.AllowPlaintext;
 
@@ -47,15 +50,26 @@ internal sealed class CallerAuthenticationMiddleware(
             return;
         }
 
-        var certificate = await httpContext.Connection.GetClientCertificateAsync(httpContext.RequestAborted);
-        if (certificate is null)
+        // Filled in by the TLS handshake of this listener (GrpcListenerTls); without it nothing was verified.
+        if (httpContext.Features.Get<CallerConnection>() is not { Certificate: not null } connection)
         {
             audit.AuthenticationFailed("no_client_certificate", Peer(httpContext), null, path);
             await RefuseAsync(httpContext, StatusCode.Unauthenticated, "A client certificate is required.");
             return;
         }
 
-        if (CallerIdentity.FromCertificate(certificate) is not { } identity)
+        if (validator.Revalidate(connection) is { } failure)
+        {
+            audit.AuthenticationFailed(failure, Peer(httpContext), connection.Identity?.Name, ClientCertificateValidator.EstablishedConnectionDetail);
+            // GOAWAY: calls in flight finish, and the client's next call opens a connection with a fresh handshake.
+            httpContext.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            await RefuseAsync(
+                httpContext, StatusCode.Unauthenticated,
+                "The client certificate is no longer acceptable (expired, or its CA is no longer trusted); reconnect with a valid certificate.");
+            return;
+        }
+
+        if (connection.Identity is not { } identity)
         {
             audit.AuthenticationFailed("no_identity_in_certificate", Peer(httpContext), null, path);
             await RefuseAsync(httpContext, StatusCode.Unauthenticated, "The client certificate carries no URI or DNS subject alternative name.");

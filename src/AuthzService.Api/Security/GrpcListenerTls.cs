@@ -6,7 +6,8 @@ namespace AuthzService.Api.Security;
 
 /// <summary>
 /// TLS for the gRPC listener, decided per connection: the current server certificate (rotated files
-/// apply to the next handshake) and a required, verified client certificate.
+/// apply to the next handshake) and a required, verified client certificate, kept on the connection as a
+/// <see cref="CallerConnection"/> feature so each call on it is judged again.
 /// </summary>
 internal sealed class GrpcListenerTls(ServerCertificateSource serverCertificates, ClientCertificateValidator validator)
 {
@@ -16,11 +17,13 @@ internal sealed class GrpcListenerTls(ServerCertificateSource serverCertificates
     {
         ArgumentNullException.ThrowIfNull(context);
         var peer = context.Connection.RemoteEndPoint?.ToString() ?? "unknown";
+        var caller = new CallerConnection();
+        context.Connection.Features.Set(caller);
         return ValueTask.FromResult(new SslServerAuthenticationOptions
         {
             ServerCertificateContext = serverCertificates.Current,
             ClientCertificateRequired = true,
-            RemoteCertificateValidationCallback = validator.CallbackFor(peer),
+            RemoteCertificateValidationCallback = validator.CallbackFor(peer, caller),
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
             ApplicationProtocols = [SslApplicationProtocol.Http2],
 #pragma warning disable CA5398 // TLS 1.2+ is a requirement, not a default to leave to the OS.

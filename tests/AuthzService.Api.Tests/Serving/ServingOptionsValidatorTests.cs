@@ -146,4 +146,34 @@ public sealed class ServingOptionsValidatorTests
         Assert.HasCount(1, auditFailures);
         StringAssert.StartsWith(auditFailures[0], "Audit:AllowSampleRate (env Audit__AllowSampleRate)");
     }
+
+    [TestMethod]
+    public void Validate_BadTenantPatterns_EachNamedByIndex()
+    {
+        var options = new AuthOptions { AllowPlaintext = true };
+        var rule = Rule("spiffe://cluster.local/ns/app/sa/web", "authz.v1.AuthorizationService");
+        foreach (var tenant in new[] { "acme", "acme-*", "", "*", "a*b", "a**", " acme", new string('t', 129), "tab\tbed" })
+        {
+            rule.Tenants.Add(tenant);
+        }
+
+        options.Callers.Add(rule);
+
+        var failures = Failures(options, Plain("http://127.0.0.1:1"));
+
+        CollectionAssert.AreEquivalent(
+            new[] { "Auth:Callers:0:Tenants:2", "Auth:Callers:0:Tenants:3", "Auth:Callers:0:Tenants:4", "Auth:Callers:0:Tenants:5", "Auth:Callers:0:Tenants:6", "Auth:Callers:0:Tenants:7", "Auth:Callers:0:Tenants:8" },
+            failures.Select(f => f[..f.IndexOf(' ', StringComparison.Ordinal)]).ToArray(),
+            string.Join("\n", failures));
+        Assert.IsTrue(failures.Any(f => f.StartsWith("Auth:Callers:0:Tenants:3 (env Auth__Callers__0__Tenants__3)", StringComparison.Ordinal) && f.Contains("every tenant", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void Validate_MaxTrackedTenantsOutOfRange_RefusedNamingTheKey()
+    {
+        var failures = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { MaxTrackedTenants = 10 }).Failures?.ToList() ?? [];
+
+        Assert.HasCount(1, failures);
+        StringAssert.StartsWith(failures[0], "RateLimits:MaxTrackedTenants (env RateLimits__MaxTrackedTenants)");
+    }
 }

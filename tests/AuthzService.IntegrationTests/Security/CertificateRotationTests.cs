@@ -118,10 +118,12 @@ public sealed class CertificateRotationTests
         await load.StopAsync();
         Assert.IsEmpty(load.Failures, string.Join("\n", load.Failures));
 
-        // Step 3: drop the old CA. New handshakes with old certificates fail; the connection already open keeps working.
+        // Step 3: drop the old CA. New handshakes with old certificates fail, and so does the next call on a
+        // connection opened with one (certificates are judged on every call, not only at the handshake).
         tls.WriteCallerCas(nextCa);
         await TlsProbe.EventuallyAsync(async () => !await SucceedsAsync(() => FreshHealthAsync(service, tls, oldClient, default)), "the old CA is no longer trusted");
-        await HealthAsync(longLived, default);
+        var refused = await Assert.ThrowsExactlyAsync<RpcException>(() => HealthAsync(longLived, default));
+        Assert.AreEqual(StatusCode.Unauthenticated, refused.StatusCode, refused.Status.ToString());
     }
 
     [TestMethod]

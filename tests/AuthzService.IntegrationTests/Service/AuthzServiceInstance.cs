@@ -99,6 +99,10 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings.Where(kv => kv.Value is not null));
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
+            if (options.ConfigureServices is { } configureServices)
+            {
+                builder.Host.UseServiceProviderFactory(new PostConfiguringServiceProviderFactory(configureServices));
+            }
         });
         options.ConfigureApp?.Invoke(app);
         await app.StartAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using AuthzService.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthzService.IntegrationTests.Service;
 
@@ -17,4 +18,10 @@ public sealed record ServiceInstanceOptions(string PostgresConnectionString, Cer
 
     /// <summary>Runs after the host is built and before it starts (e.g. to map a test-only gRPC service).</summary>
     public Action<WebApplication>? ConfigureApp { get; init; }
+
+    /// <summary>
+    /// Runs on the finished service collection, after the composition root registered everything (e.g. to
+    /// decorate a port with a counter); null = the production wiring unchanged.
+    /// </summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }

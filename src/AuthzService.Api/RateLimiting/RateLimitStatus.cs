@@ -1,0 +1,24 @@
+using System.Globalization;
+using AuthzService.Grpc;
+
+namespace AuthzService.Api.RateLimiting;
+
+/// <summary>
+/// The status of a call over a limit: RESOURCE_EXHAUSTED with <c>retry-after-ms</c> and
+/// <c>grpc-retry-pushback-ms</c> in the trailers (the latter is what gRPC clients with retry policies honour).
+/// </summary>
+internal static class RateLimitStatus
+{
+    public const string RetryAfterTrailer = "retry-after-ms";
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
+
+    public static RpcException Exhausted(string message, TimeSpan wait)
+    {
+        var milliseconds = Math.Max(1, (long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        var trailers = new Metadata().Add(RetryAfterTrailer, milliseconds).Add(RetryPushbackTrailer, milliseconds);
+        return new RpcException(new Status(StatusCode.ResourceExhausted, message), trailers);
+    }
+
+    /// <summary>Health probes must see the real status, however busy the callers are.</summary>
+    public static bool IsExempt(string method) => method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal);
+}
