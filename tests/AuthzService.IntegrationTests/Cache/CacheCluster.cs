@@ -19,8 +19,8 @@ namespace AuthzService.IntegrationTests.Cache;
 internal sealed class CacheCluster : IAsyncDisposable
 {
     public const string Authorization = "authz.v1.AuthorizationService";
-    public const string MembershipService = "authz.v1.MembershipService";
-    public const string CacheService = "authz.v1.CacheService";
+    public const string MembershipServiceName = "authz.v1.MembershipService";
+    public const string CacheServiceName = "authz.v1.CacheService";
 
     /// <summary>Hang guard for "eventually" loops; the measured times are reported, not asserted tightly.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
@@ -74,16 +74,16 @@ internal sealed class CacheCluster : IAsyncDisposable
         where TResponse : IMessage<TResponse> => on.CallAsync(service, method, request, parser);
 
     public Task UpsertTenantAsync(string tenant) =>
-        Call(A, MembershipService, "UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = tenant, Tier = "pro" } }, UpsertTenantResponse.Parser);
+        Call(A, MembershipServiceName, "UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = tenant, Tier = "pro" } }, UpsertTenantResponse.Parser);
 
     public Task<UpsertMembershipResponse> GrantAsync(string tenant, string principal, params string[] roles) =>
-        Call(A, MembershipService, "UpsertMembership", new UpsertMembershipRequest
+        Call(A, MembershipServiceName, "UpsertMembership", new UpsertMembershipRequest
         {
             Membership = new Contracts.V1.Membership { TenantId = tenant, PrincipalId = principal, Roles = { roles } },
         }, UpsertMembershipResponse.Parser);
 
     public Task<DeleteMembershipResponse> RevokeAsync(string tenant, string principal) =>
-        Call(A, MembershipService, "DeleteMembership", new DeleteMembershipRequest { TenantId = tenant, PrincipalId = principal }, DeleteMembershipResponse.Parser);
+        Call(A, MembershipServiceName, "DeleteMembership", new DeleteMembershipRequest { TenantId = tenant, PrincipalId = principal }, DeleteMembershipResponse.Parser);
 
     public static CheckResourcesRequest CheckRequest(string tenant, string principal, string action, params string[] documentIds)
     {

@@ -31,7 +31,7 @@ public sealed class CachePolicyEpochTests
             }
         }
 
-        var bumped = await Call(cluster.A, CacheService, "Invalidate", new InvalidateRequest { Policies = new InvalidateRequest.Types.PoliciesScope() }, InvalidateResponse.Parser);
+        var bumped = await Call(cluster.A, CacheServiceName, "Invalidate", new InvalidateRequest { Policies = new InvalidateRequest.Types.PoliciesScope() }, InvalidateResponse.Parser);
 
         // The replica that took the RPC evicts at once; the other within the notification bound, or at once with the token.
         foreach (var tenant in tenants)

@@ -105,9 +105,9 @@ public sealed class ReadOnlyRuntimeTests
             await WaitForServingAsync(channel, process, output, TimeSpan.FromSeconds(60));
             var hostUid = HostUidOf(process.Id, "AuthzService.Api.dll");
 
-            await CallAsync(channel, MembershipService, "UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = "acme", Tier = "pro" } }, UpsertTenantResponse.Parser);
-            await CallAsync(channel, MembershipService, "UpsertMembership", new UpsertMembershipRequest { Membership = Membership("acme", "alice", "", "org_admin") }, UpsertMembershipResponse.Parser);
-            var response = await CallAsync(channel, AuthorizationService, "CheckResources", Check("acme", "alice", "project", "read", "delete"), CheckResourcesResponse.Parser);
+            await CallAsync(channel, MembershipServiceName, "UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = "acme", Tier = "pro" } }, UpsertTenantResponse.Parser);
+            await CallAsync(channel, MembershipServiceName, "UpsertMembership", new UpsertMembershipRequest { Membership = Membership("acme", "alice", "", "org_admin") }, UpsertMembershipResponse.Parser);
+            var response = await CallAsync(channel, AuthorizationServiceName, "CheckResources", Check("acme", "alice", "project", "read", "delete"), CheckResourcesResponse.Parser);
 
             Assert.AreEqual(Effect.Allow, response.Results[0].Actions["read"], string.Join('\n', output));
             Assert.AreEqual(Effect.Allow, response.Results[0].Actions["delete"]);

@@ -9,18 +9,18 @@ namespace AuthzService.IntegrationTests.Service;
 /// </summary>
 internal static class AuthzApi
 {
-    public const string AuthorizationService = "authz.v1.AuthorizationService";
-    public const string MembershipService = "authz.v1.MembershipService";
-    public const string CacheService = "authz.v1.CacheService";
+    public const string AuthorizationServiceName = "authz.v1.AuthorizationService";
+    public const string MembershipServiceName = "authz.v1.MembershipService";
+    public const string CacheServiceName = "authz.v1.CacheService";
 
     public static Task<CheckResourcesResponse> CheckAsync(this AuthzServiceInstance service, CheckResourcesRequest request) =>
-        service.CallAsync(AuthorizationService, "CheckResources", request, CheckResourcesResponse.Parser);
+        service.CallAsync(AuthorizationServiceName, "CheckResources", request, CheckResourcesResponse.Parser);
 
     public static Task<PlanResourcesResponse> PlanAsync(this AuthzServiceInstance service, PlanResourcesRequest request) =>
-        service.CallAsync(AuthorizationService, "PlanResources", request, PlanResourcesResponse.Parser);
+        service.CallAsync(AuthorizationServiceName, "PlanResources", request, PlanResourcesResponse.Parser);
 
     public static Task<UpsertTenantResponse> UpsertTenantAsync(this AuthzServiceInstance service, UpsertTenantRequest request) =>
-        service.CallAsync(MembershipService, "UpsertTenant", request, UpsertTenantResponse.Parser);
+        service.CallAsync(MembershipServiceName, "UpsertTenant", request, UpsertTenantResponse.Parser);
 
     public static Task<UpsertTenantResponse> UpsertTenantAsync(
         this AuthzServiceInstance service, string id, string scope = "", string tier = "pro", TenantStatus status = TenantStatus.Active) =>
@@ -30,16 +30,16 @@ internal static class AuthzApi
         });
 
     public static Task<DeleteTenantResponse> DeleteTenantAsync(this AuthzServiceInstance service, DeleteTenantRequest request) =>
-        service.CallAsync(MembershipService, "DeleteTenant", request, DeleteTenantResponse.Parser);
+        service.CallAsync(MembershipServiceName, "DeleteTenant", request, DeleteTenantResponse.Parser);
 
     public static Task<GetTenantResponse> GetTenantAsync(this AuthzServiceInstance service, GetTenantRequest request) =>
-        service.CallAsync(MembershipService, "GetTenant", request, GetTenantResponse.Parser);
+        service.CallAsync(MembershipServiceName, "GetTenant", request, GetTenantResponse.Parser);
 
     public static Task<ListTenantsResponse> ListTenantsAsync(this AuthzServiceInstance service, ListTenantsRequest request) =>
-        service.CallAsync(MembershipService, "ListTenants", request, ListTenantsResponse.Parser);
+        service.CallAsync(MembershipServiceName, "ListTenants", request, ListTenantsResponse.Parser);
 
     public static Task<UpsertMembershipResponse> UpsertMembershipAsync(this AuthzServiceInstance service, UpsertMembershipRequest request) =>
-        service.CallAsync(MembershipService, "UpsertMembership", request, UpsertMembershipResponse.Parser);
+        service.CallAsync(MembershipServiceName, "UpsertMembership", request, UpsertMembershipResponse.Parser);
 
     /// <summary>Grants <paramref name="roles"/> to a principal tenant-wide (<paramref name="team"/> empty) or in a team.</summary>
     public static Task<UpsertMembershipResponse> GrantAsync(
@@ -47,13 +47,13 @@ internal static class AuthzApi
         service.UpsertMembershipAsync(new UpsertMembershipRequest { Membership = Membership(tenant, principal, team, roles) });
 
     public static Task<DeleteMembershipResponse> DeleteMembershipAsync(this AuthzServiceInstance service, DeleteMembershipRequest request) =>
-        service.CallAsync(MembershipService, "DeleteMembership", request, DeleteMembershipResponse.Parser);
+        service.CallAsync(MembershipServiceName, "DeleteMembership", request, DeleteMembershipResponse.Parser);
 
     public static Task<ListMembershipsResponse> ListMembershipsAsync(this AuthzServiceInstance service, ListMembershipsRequest request) =>
-        service.CallAsync(MembershipService, "ListMemberships", request, ListMembershipsResponse.Parser);
+        service.CallAsync(MembershipServiceName, "ListMemberships", request, ListMembershipsResponse.Parser);
 
     public static Task<InvalidateResponse> InvalidateAsync(this AuthzServiceInstance service, InvalidateRequest request) =>
-        service.CallAsync(CacheService, "Invalidate", request, InvalidateResponse.Parser);
+        service.CallAsync(CacheServiceName, "Invalidate", request, InvalidateResponse.Parser);
 
     public static Membership Membership(string tenant, string principal, string team, params string[] roles) =>
         new() { TenantId = tenant, PrincipalId = principal, TeamId = team, Roles = { roles } };
