@@ -15,13 +15,11 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: tools
-tools: $(CERBOS) ## Install pinned npm tools (Cerbos, grpc-js) into .tools/
+tools: $(TOOLS_DIR)/.installed ## Install the npm tools (Cerbos, grpc-js) into .tools/ from tools/package-lock.json (npm ci), verify checksums
 
-$(CERBOS): tools/package.json
-	@mkdir -p $(TOOLS_DIR)
-	@cp tools/package.json $(TOOLS_DIR)/package.json
-	cd $(TOOLS_DIR) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
-	@touch $(CERBOS)
+$(TOOLS_DIR)/.installed: tools/package.json tools/package-lock.json tools/tool-checksums.sha256 scripts/install-tools.sh
+	@scripts/install-tools.sh "$(TOOLS_DIR)"
+	@touch $@
 
 .PHONY: restore
 restore: ## Restore NuGet packages

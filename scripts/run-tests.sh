@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite and ends with one line "N passed, N failed" summing them all.
-# Suites: each tests/*/ MSTest project (unit, integration, interop) and the Cerbos policy tests.
+# Suites: each tests/*/ MSTest project (unit, integration, interop), the Cerbos policy tests, the Helm
+# chart checks and the CI gates' self-checks.
 set -uo pipefail
 config="${1:-Release}"
 cd "$(dirname "$0")/.."
@@ -33,6 +34,18 @@ if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
 else
     echo "$helm_out" | tail -40
     add "helm-chart" 0 1 0
+fi
+
+# CI gates: each gate's self-check (it must refuse a bad fixture) and the gate checks that are cheap
+# enough to run on the repository itself (scripts/gates/selftest.sh).
+if gates_out=$(bash scripts/gates/selftest.sh 2>&1); then :; else broken=1; fi
+echo "$gates_out"
+line=$(grep -E '^gate checks: ' <<<"$gates_out" | tail -1)
+if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    add "ci-gates" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
+else
+    echo "$gates_out" | tail -40
+    add "ci-gates" 0 1 0
 fi
 
 for proj in tests/*/*.csproj; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Verifies the Helm chart without a cluster or a helm binary:
 #   1. builds the offline renderer (Go text/template + sprig, GOPATH mode, Debian packages);
-#   2. installs the checker's pinned npm packages and Cerbos 0.55.0 (for `cerbos compile`);
+#   2. installs the checker's npm packages (npm ci from its lockfile) and, when .tools has no Cerbos,
+#      the npm tools (scripts/install-tools.sh: lockfile and checksums) for `cerbos compile`;
 #   3. renders the chart for values.yaml and every examples/*.yaml, checks each object
 #      against Kubernetes schemas and the hardening rules, and checks values.schema.json
 #      against good and bad values files.
@@ -18,15 +19,9 @@ die() { echo "helm tests: $*" >&2; echo "helm checks: 0 passed, 1 failed"; exit 
 # --- Go toolchain and libraries (Debian) --------------------------------------------
 gopath=/usr/share/gocode
 if ! command -v go >/dev/null || [[ ! -d $gopath/src/github.com/Masterminds/sprig || ! -d $gopath/src/gopkg.in/yaml.v3 ]]; then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-        echo "Installing Debian packages: golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends \
-            golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev >/dev/null \
-            || die "apt-get install failed"
-    else
-        die "need golang-go, golang-github-masterminds-sprig-dev, golang-gopkg-yaml.v3-dev (apt-get install)"
-    fi
+    # Debian packages come from the one list, tools/apt-packages.txt.
+    "$repo/scripts/install-apt-packages.sh" >&2 \
+        || die "need golang-go, golang-github-masterminds-sprig-dev, golang-gopkg-yaml.v3-dev (tools/apt-packages.txt)"
 fi
 
 # --- renderer --------------------------------------------------------------------
@@ -37,27 +32,25 @@ if [[ ! -x $render ]] || [[ -n $(find "$here/tools/render" -name '*.go' -newer "
         go build -o "$render" . ) || die "renderer build failed"
 fi
 
-# --- checker packages (pinned in helm/tools/check/package.json) ---------------------
+# --- checker packages (pinned by helm/tools/check/package-lock.json) ----------------
 check="$here/tools/check"
 stamp="$check/node_modules/.installed"
-if [[ ! -f $stamp || $check/package.json -nt $stamp ]]; then
+if [[ ! -f $stamp || $check/package.json -nt $stamp || $check/package-lock.json -nt $stamp ]]; then
     echo "Installing checker packages"
-    (cd "$check" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >/dev/null) || die "npm install failed"
+    (cd "$check" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed"
     touch "$stamp"
 fi
 
 # --- Cerbos (same pinned version as tools/package.json) -----------------------------
 cerbos=""
 for c in "${AUTHZ_TOOLS_DIR:-$repo/.tools}/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64" \
-         "$build/cerbos/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"; do
+         "$build/tools/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"; do
     [[ -x $c ]] && { cerbos=$c; break; }
 done
 if [[ -z $cerbos ]]; then
-    echo "Installing Cerbos 0.55.0 for policy compilation"
-    mkdir -p "$build/cerbos"
-    npm install --prefix "$build/cerbos" --no-audit --no-fund --no-package-lock --loglevel=error \
-        @cerbos/cerbos-linux-x64@0.55.0 >/dev/null || die "cerbos install failed"
-    cerbos="$build/cerbos/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"
+    echo "Installing the npm tools (tools/package-lock.json) for policy compilation"
+    "$repo/scripts/install-tools.sh" "$build/tools" >/dev/null || die "npm tools install failed"
+    cerbos="$build/tools/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"
 fi
 
 # --- the chart as `make helm-policies` leaves it ------------------------------------

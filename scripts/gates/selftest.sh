@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Self-checks of the CI gates (README, Operations > CI gates): each gate is run on a fixture it must
+# refuse (a disallowed licence, a tag-only FROM, an edited migration...) and, where that is cheap,
+# on the repository itself, which it must accept. Part of `make test` (scripts/run-tests.sh).
+# Usage: selftest.sh [SECTION...]   (sections: tools docker licences sbom vulnerabilities lint migrations)
+# Ends with "gate checks: N passed, N failed".
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+gates="$repo/scripts/gates"
+work=$(mktemp -d "${TMPDIR:-/tmp}/authz-gates.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+passed=0; failed=0
+
+# check NAME pass|fail PATTERN -- CMD...: runs CMD; it must exit 0 (pass) or non-zero (fail), and its
+# output must match the extended regex PATTERN (when not empty): a refusal must name what it refuses.
+check() {
+    local name=$1 expect=$2 pattern=$3 out rc ok=1
+    shift 4
+    out=$("$@" 2>&1); rc=$?
+    if [[ $expect == fail ]]; then [[ $rc -ne 0 ]] || ok=0; else [[ $rc -eq 0 ]] || ok=0; fi
+    if [[ -n $pattern ]] && ! grep -qE -- "$pattern" <<<"$out"; then ok=0; fi
+    if [[ $ok -eq 1 ]]; then
+        echo "  ok   $name"; passed=$((passed + 1))
+    else
+        echo "  FAIL $name (exit $rc; expected to $expect${pattern:+, with output matching /$pattern/})"
+        tail -25 <<<"$out" | sed 's/^/       | /'
+        failed=$((failed + 1))
+    fi
+}
+
+want() { [[ $# -eq 0 ]] || [[ " ${sections[*]} " == *" $1 "* ]]; }
+sections=("$@")
+[[ ${#sections[@]} -eq 0 ]] && sections=(tools docker licences sbom vulnerabilities lint migrations)
+tools_dir=${AUTHZ_TOOLS_DIR:-$repo/.tools}
+
+# ------------------------------------------------------------------ pinned tools
+if want tools; then
+    echo "pinned tools:"
+    check "the installed npm tools match tools/tool-checksums.sha256" pass 'ok +node_modules/@cerbos/cerbos-linux-x64' -- \
+        "$gates/verify-checksums.sh" "$tools_dir"
+    mkdir -p "$work/tools-bad/node_modules/@cerbos/cerbos-linux-x64" "$work/tools-bad/node_modules/@cerbos/cerbosctl-linux-x64"
+    echo "not the cerbos binary" >"$work/tools-bad/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"
+    cp "$tools_dir/node_modules/@cerbos/cerbosctl-linux-x64/cerbosctl-linux-x64" "$work/tools-bad/node_modules/@cerbos/cerbosctl-linux-x64/" 2>/dev/null
+    check "a Cerbos binary with another checksum is refused, by name" fail 'FAIL node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64: sha256' -- \
+        "$gates/verify-checksums.sh" "$work/tools-bad"
+    rm "$work/tools-bad/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"
+    check "a missing Cerbos binary is refused, by name" fail 'FAIL node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64: missing' -- \
+        "$gates/verify-checksums.sh" "$work/tools-bad"
+    lock_in_sync() { # DIR: DIR/package-lock.json pins exactly DIR/package.json's versions, each with an integrity hash
+        node -e 'const fs=require("fs"), dir=process.argv[1];
+                 const p=JSON.parse(fs.readFileSync(dir+"/package.json")).dependencies;
+                 const l=JSON.parse(fs.readFileSync(dir+"/package-lock.json")), d=l.packages[""].dependencies; let bad=0;
+                 for (const [k,v] of Object.entries(p)) { const got=(l.packages["node_modules/"+k]||{}).version;
+                   if (d[k]!==v||got!==v) { console.log(`${dir}: ${k}: package.json ${v}, lockfile ${d[k]} -> ${got}`); bad=1; } }
+                 for (const k of Object.keys(d)) if (!(k in p)) { console.log(`${dir}: ${k}: in the lockfile, not in package.json`); bad=1; }
+                 for (const [k,v] of Object.entries(l.packages)) if (k && !v.integrity) { console.log(`${dir}: ${k}: no integrity hash`); bad=1; }
+                 process.exit(bad)' "$1"
+    }
+    check "tools/package-lock.json pins exactly what tools/package.json asks for" pass '' -- lock_in_sync tools
+    check "helm/tools/check/package-lock.json pins exactly what its package.json asks for" pass '' -- lock_in_sync helm/tools/check
+    mkdir -p "$work/lock"
+    cp tools/package-lock.json "$work/lock/"
+    node -e 'const fs=require("fs");const p=JSON.parse(fs.readFileSync("tools/package.json"));
+             p.dependencies["@cerbos/cerbos-linux-x64"]="0.54.0"; fs.writeFileSync(process.argv[1], JSON.stringify(p));' "$work/lock/package.json"
+    check "a package.json the lockfile does not pin is refused, by name" fail 'cerbos-linux-x64: package.json 0.54.0, lockfile 0.55.0' -- lock_in_sync "$work/lock"
+    # The one list of Debian packages: nothing but scripts/install-apt-packages.sh runs apt-get install.
+    apt_one_list() {
+        local root=$1 hits
+        hits=$(cd "$root" && grep -rlE "apt-get( -[a-z]+)* install -y|apt install -y" .ci Makefile scripts helm/tests tests 2>/dev/null \
+            | grep -vxE "scripts/install-apt-packages.sh|scripts/gates/selftest.sh")
+        [[ -z $hits ]] || { echo "installs Debian packages outside tools/apt-packages.txt: $hits"; return 1; }
+        grep -q "^scripts/install-apt-packages.sh" "$root/.ci/run" || { echo ".ci/run does not run scripts/install-apt-packages.sh"; return 1; }
+    }
+    check "Debian packages: only scripts/install-apt-packages.sh installs, from tools/apt-packages.txt" pass '' -- apt_one_list "$repo"
+    mkdir -p "$work/apt/.ci" "$work/apt/scripts"
+    cp .ci/run "$work/apt/.ci/run"
+    printf '#!/bin/sh\napt-get install -y -qq jq\n' >"$work/apt/scripts/extra.sh"
+    check "a script installing a Debian package of its own is refused, by name" fail 'outside tools/apt-packages.txt: scripts/extra.sh' -- apt_one_list "$work/apt"
+fi
+
+echo
+echo "gate checks: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
