@@ -21,6 +21,15 @@ $(TOOLS_DIR)/.installed: tools/package.json tools/package-lock.json tools/tool-c
 	@scripts/install-tools.sh "$(TOOLS_DIR)"
 	@touch $@
 
+.PHONY: dotnet-tools
+dotnet-tools: ## Restore the local dotnet tools pinned in .config/dotnet-tools.json (CycloneDX, dotnet-outdated)
+	@$(DOTNET) tool restore >/dev/null
+
+.PHONY: licences licenses
+licences: dotnet-tools ## Licence gate: every NuGet/npm package we ship or run is on tools/licences/allowed.txt (needs restore, tools)
+	@scripts/gates/licences.py
+licenses: licences
+
 .PHONY: restore
 restore: ## Restore NuGet packages
 	$(DOTNET) restore AuthzService.sln

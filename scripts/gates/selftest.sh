@@ -99,6 +99,61 @@ if want docker; then
     check "a truncated digest is refused" fail 'pinned by tag only' -- "$gates/dockerfile-pins.py" "$d/short"
 fi
 
+# ------------------------------------------------------------------ licences
+if want licences; then
+    echo "licences:"
+    check "every NuGet and npm package in use has an allowed licence" pass 'licences: [0-9]+ NuGet and [0-9]+ npm packages checked, 0 failed' -- \
+        "$gates/licences.py"
+    # Fixtures: a global packages folder and a project.assets.json naming its packages, an npm tree.
+    f="$work/licences"; mkdir -p "$f/packages" "$f/npm/node_modules" "$f/policy"
+    cp tools/licences/*.txt "$f/policy/"
+    nuspec() { # ID VERSION LICENCE-XML
+        mkdir -p "$f/packages/${1,,}/$2"
+        printf '<?xml version="1.0"?>\n<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata><id>%s</id><version>%s</version>%s</metadata></package>\n' \
+            "$1" "$2" "$3" >"$f/packages/${1,,}/$2/${1,,}.nuspec"
+    }
+    assets() { # ID/VERSION...: a project.assets.json naming these packages
+        local libs="" p
+        for p in "$@"; do libs+="\"$p\": {\"type\": \"package\"},"; done
+        printf '{"version": 3, "libraries": {%s "Fixture.Project/1.0.0": {"type": "project"}}, "packageFolders": {"%s/packages/": {}}, "project": {"restore": {"projectName": "Fixture.App"}}}\n' \
+            "$libs" "$f" >"$f/project.assets.json"
+    }
+    npmpkg() { # NAME VERSION LICENCE-JSON
+        mkdir -p "$f/npm/node_modules/$1"
+        printf '{"name": "%s", "version": "%s", %s}\n' "$1" "$2" "$3" >"$f/npm/node_modules/$1/package.json"
+    }
+    lic() { "$gates/licences.py" --assets "$f/project.assets.json" --tool-manifest '' --global-json '' --npm "$f/npm" --policy "$f/policy" "$@"; }
+    nuspec Fixture.Mit 1.0.0 '<license type="expression">MIT</license>'
+    nuspec Fixture.Gpl 2.1.0 '<license type="expression">GPL-3.0-only</license><licenseUrl>https://licenses.nuget.org/GPL-3.0-only</licenseUrl>'
+    nuspec Fixture.Dual 1.0.0 '<license type="expression">(MIT OR GPL-2.0-only)</license>'
+    nuspec Fixture.Both 1.0.0 '<license type="expression">MIT AND LGPL-2.1-only</license>'
+    nuspec Fixture.File 1.0.0 '<license type="file">LICENSE.txt</license>'
+    nuspec Fixture.OldUrl 1.0.0 '<licenseUrl>https://example.invalid/eula.html</licenseUrl>'
+    nuspec Fixture.LegacyMit 1.0.0 '<licenseUrl>https://licenses.nuget.org/MIT</licenseUrl>'
+    npmpkg ok-pkg 1.0.0 '"license": "ISC"'
+    assets Fixture.Mit/1.0.0 Fixture.Dual/1.0.0 Fixture.LegacyMit/1.0.0
+    check "fixture: MIT, 'MIT OR GPL-2.0-only' and a licenses.nuget.org URL pass" pass 'checked, 0 failed' -- lic
+    assets Fixture.Mit/1.0.0 Fixture.Gpl/2.1.0
+    check "a NuGet package under GPL-3.0-only is refused, named with its version and user" fail \
+        "FAIL nuget Fixture.Gpl 2.1.0: licence 'GPL-3.0-only' is not on the allow-list .*used by Fixture.App" -- lic
+    assets Fixture.Both/1.0.0
+    check "'MIT AND LGPL-2.1-only' is refused (every part of an AND must be allowed)" fail "FAIL nuget Fixture.Both 1.0.0: licence 'MIT AND LGPL-2.1-only'" -- lic
+    assets Fixture.File/1.0.0
+    check "a licence file (not an expression) is refused until someone reads it" fail 'FAIL nuget Fixture.File 1.0.0: no licence we can read .*type="file"' -- lic
+    assets Fixture.OldUrl/1.0.0
+    check "an unknown legacy licenseUrl is refused" fail 'FAIL nuget Fixture.OldUrl 1.0.0: no licence we can read .*example.invalid' -- lic
+    echo "nuget Fixture.OldUrl 1.0.0 MIT" >>"$f/policy/exceptions.txt"
+    check "... and accepted once an exception names that exact version" pass 'checked, 0 failed' -- lic
+    assets Fixture.Mit/1.0.0
+    npmpkg bad-pkg 3.0.0 '"license": "AGPL-3.0-only"'
+    check "an npm package under AGPL-3.0-only is refused, by name" fail "FAIL npm bad-pkg 3.0.0: licence 'AGPL-3.0-only'" -- lic
+    rm -r "$f/npm/node_modules/bad-pkg"; mkdir -p "$f/npm/node_modules/@scope/nested/node_modules"
+    printf '{"name": "@scope/nested", "version": "1.0.0", "license": "MIT"}' >"$f/npm/node_modules/@scope/nested/package.json"
+    mkdir -p "$f/npm/node_modules/@scope/nested/node_modules/deep"
+    printf '{"name": "deep", "version": "0.1.0", "license": "SEE LICENSE IN LICENSE"}' >"$f/npm/node_modules/@scope/nested/node_modules/deep/package.json"
+    check "a nested npm package without an SPDX licence is refused, by name" fail 'FAIL npm deep 0.1.0: no licence we can read' -- lic
+fi
+
 echo
 echo "gate checks: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
