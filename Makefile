@@ -30,6 +30,10 @@ licences: dotnet-tools ## Licence gate: every NuGet/npm package we ship or run i
 	@scripts/gates/licences.py
 licenses: licences
 
+.PHONY: sbom
+sbom: build dotnet-tools ## CycloneDX SBOMs of the service and the client library into artifacts/sbom/, checked against the build
+	@CONFIG=$(CONFIG) scripts/gates/sbom.sh
+
 .PHONY: restore
 restore: ## Restore NuGet packages
 	$(DOTNET) restore AuthzService.sln

@@ -154,6 +154,59 @@ if want licences; then
     check "a nested npm package without an SPDX licence is refused, by name" fail 'FAIL npm deep 0.1.0: no licence we can read' -- lic
 fi
 
+# ------------------------------------------------------------------ SBOM
+if want sbom; then
+    echo "SBOM:"
+    config=${CONFIG:-Release}
+    api=src/AuthzService.Api/AuthzService.Api.csproj
+    deps=src/AuthzService.Api/bin/$config/net10.0/AuthzService.Api.deps.json
+    f="$work/sbom"; mkdir -p "$f"
+    # A fixture SBOM listing exactly what the build says the service ships (deps.json) and every
+    # package Directory.Packages.props pins; then the same with one shipped package left out.
+    fixture_bom() { # OUT [LEAVE-OUT] [NAME=VERSION override]
+        python3 - "$deps" Directory.Packages.props "$@" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+deps, props, out = sys.argv[1:4]
+leave = sys.argv[4] if len(sys.argv) > 4 else ""
+override = dict([sys.argv[5].split("=")]) if len(sys.argv) > 5 else {}
+pkgs = {k.split("/")[0]: k.split("/")[1] for k, v in json.load(open(deps))["libraries"].items() if v["type"] == "package"}
+for el in ET.parse(props).getroot().iter():
+    if el.tag.endswith("PackageVersion"):
+        pkgs.setdefault(el.get("Include"), el.get("Version"))
+pkgs.update(override)
+comps = [{"type": "library", "name": n, "version": v, "purl": f"pkg:nuget/{n}@{v}", "scope": "required"}
+         for n, v in sorted(pkgs.items()) if n != leave]
+json.dump({"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": {"type": "application", "name": "authz-service"}},
+           "components": comps}, open(out, "w"))
+PY
+    }
+    if [[ ! -f $deps ]]; then
+        check "the service is built ($deps)" pass '' -- test -f "$deps"
+    else
+        shipped=$(python3 -c 'import json,sys; print(sorted(k.split("/")[0] for k,v in json.load(open(sys.argv[1]))["libraries"].items() if v["type"]=="package")[0])' "$deps")
+        fixture_bom "$f/full.json"
+        check "an SBOM listing everything the service ships passes" pass 'checked against .* 0 failed' -- \
+            "$gates/sbom-check.py" --sbom "$f/full.json" --project "$api" --deps "$deps"
+        fixture_bom "$f/missing.json" "$shipped"
+        check "an SBOM missing a shipped package ($shipped) is refused, by name" fail "FAIL missing.json lacks $shipped " -- \
+            "$gates/sbom-check.py" --sbom "$f/missing.json" --project "$api" --deps "$deps"
+        fixture_bom "$f/stale.json" "" "$shipped=0.0.1-stale"
+        check "an SBOM with another version of a shipped package is refused" fail "FAIL stale.json lists $shipped 0.0.1-stale, not " -- \
+            "$gates/sbom-check.py" --sbom "$f/stale.json" --project "$api" --deps "$deps"
+        python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); [c.update(scope="excluded") for c in b["components"]]; json.dump(b, open(sys.argv[2],"w"))' \
+            "$f/full.json" "$f/excluded.json"
+        check "components marked scope=excluded (build-only) do not count as shipped" fail 'FAIL excluded.json lacks' -- \
+            "$gates/sbom-check.py" --sbom "$f/excluded.json" --project "$api" --deps "$deps"
+        # A package that Directory.Packages.props pins and a referenced project uses, but that the
+        # runtime does not load (the shared framework wins): still required in the SBOM.
+        printf '{"libraries": {}}' >"$f/empty.deps.json"
+        check "a pinned package referenced by the service's projects is required even when deps.json omits it" fail \
+            'FAIL full.json lacks .* \(Directory.Packages.props pins it; used by ' -- \
+            bash -c "python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b[\"components\"]=[]; json.dump(b, open(sys.argv[1],\"w\"))' '$f/full.json' &&
+                     '$gates/sbom-check.py' --sbom '$f/full.json' --project '$api' --deps '$f/empty.deps.json'"
+    fi
+fi
+
 echo
 echo "gate checks: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
