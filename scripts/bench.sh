@@ -90,6 +90,8 @@ pids+=($!)
 log "AuthzService on $svc"
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=64"
 export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+# L2 values are signed (required outside Development with Redis): a throwaway key for this run.
+export Cache__SigningKey="$(openssl rand -base64 32)"
 export Cerbos__Address="https://127.0.0.1:$cerbos_grpc" Cerbos__Tls__CaCertificate="$certs/ca.crt"
 export Cerbos__Tls__ClientCertificate="$certs/client.crt" Cerbos__Tls__ClientKey="$certs/client.key"
 export Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$svc" Logging__LogLevel__Default=Warning

@@ -95,7 +95,10 @@ if command -v redis-server >/dev/null; then
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no >"$state/redis.log" 2>&1 &
     pids+=($!)
     export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT"
-    log "Redis on 127.0.0.1:$REDIS_PORT"
+    # L2 values are signed (Cache__SigningKey): one key per .run/ state, kept so restarts reuse the cache.
+    [[ -s "$state/cache-signing-key" ]] || (umask 077 && openssl rand -base64 32 >"$state/cache-signing-key")
+    export Cache__SigningKey="$(cat "$state/cache-signing-key")"
+    log "Redis on 127.0.0.1:$REDIS_PORT (L2 values signed with the key in .run/cache-signing-key)"
 fi
 
 api="src/AuthzService.Api/bin/$config/net10.0/AuthzService.Api.dll"

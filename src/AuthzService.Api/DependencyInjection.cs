@@ -13,6 +13,7 @@ using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Postgres;
 using FluentValidation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -30,6 +31,9 @@ public static class DependencyInjection
         services.AddSingleton<IRpcExceptionMapper, AuthzExceptionMapper>();
 
         services.AddValidatedOptions<CacheOptions, CacheOptionsValidator>(configuration.GetSection(CacheOptions.SectionName));
+        // Bound by AddDecisionCache (below); validated here, where the environment is known.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheSigningOptions>, CacheSigningOptionsValidator>());
+        services.AddOptions<CacheSigningOptions>().ValidateOnStart();
         services.AddValidatedOptions<CerbosOptions, CerbosOptionsValidator>(configuration.GetSection(CerbosOptions.SectionName));
         services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(configuration.GetSection(DatabaseOptions.SectionName))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));

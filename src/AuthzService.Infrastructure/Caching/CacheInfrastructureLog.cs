@@ -11,8 +11,9 @@ internal static partial class CacheInfrastructureLog
     [LoggerMessage(1201, LogLevel.Information, "Redis L2 answering again; shared cache back in use")]
     public static partial void L2Restored(ILogger logger);
 
-    [LoggerMessage(1202, LogLevel.Warning, "Unreadable L2 value under {Key} ({Length} bytes): treated as a miss")]
-    public static partial void L2Corrupt(ILogger logger, string key, int length);
+    [LoggerMessage(1202, LogLevel.Warning,
+        "Unreadable L2 value under {Key} ({Length} bytes) though its signature is valid: treated as a miss. {Suppressed} more since the last report (reported at most once a minute)")]
+    public static partial void L2Corrupt(ILogger logger, string key, int length, long suppressed);
 
     [LoggerMessage(1203, LogLevel.Information, "Decision cache: L1 limit {L1SizeLimit} entries, TTL {Ttl}, L2 {L2}, prefix {Prefix}, policy revision '{PolicyRevision}'")]
     public static partial void Configured(ILogger logger, long l1SizeLimit, TimeSpan ttl, string l2, string prefix, string policyRevision);

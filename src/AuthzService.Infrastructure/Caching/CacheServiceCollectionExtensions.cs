@@ -32,6 +32,11 @@ public static class CacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CacheMetrics>();
         services.TryAddSingleton<ILocalCache, MemoryLocalCache>();
+        services.AddOptions<CacheSigningOptions>().Bind(configuration.GetSection(CacheSigningOptions.SectionName));
+        services.TryAddSingleton(sp => CreateSigner(sp.GetRequiredService<IOptions<CacheSigningOptions>>().Value, sp.GetRequiredService<ILogger<SignedDecisionCodec>>()));
+        services.TryAddSingleton(sp => new SignedDecisionCodec(
+            sp.GetRequiredService<CacheValueSigner>(), sp.GetRequiredService<CacheMetrics>(), sp.GetRequiredService<ILogger<SignedDecisionCodec>>(),
+            sp.GetRequiredService<TimeProvider>()));
         var redis = configuration.GetConnectionString(RedisConnectionStringName);
         if (string.IsNullOrWhiteSpace(redis))
         {
@@ -40,8 +45,8 @@ public static class CacheServiceCollectionExtensions
         else
         {
             services.TryAddSingleton<ISharedDecisionCache>(sp => new RedisDecisionCache(
-                redis, sp.GetRequiredService<IOptions<CacheOptions>>().Value.RedisTimeout, sp.GetRequiredService<CacheMetrics>(),
-                sp.GetRequiredService<ILogger<RedisDecisionCache>>(), sp.GetRequiredService<TimeProvider>()));
+                redis, sp.GetRequiredService<IOptions<CacheOptions>>().Value.RedisTimeout, sp.GetRequiredService<SignedDecisionCodec>(),
+                sp.GetRequiredService<CacheMetrics>(), sp.GetRequiredService<ILogger<RedisDecisionCache>>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         services.TryAddSingleton<PrincipalCacheInvalidation>();
@@ -60,5 +65,42 @@ public static class CacheServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CacheOptions>>(), sp.GetRequiredService<CacheMetrics>(),
             sp.GetRequiredService<ILogger<CachingDecisionPoint>>(), sp.GetRequiredService<TimeProvider>()));
         return services;
+    }
+
+    /// <summary>
+    /// The L2 signer from <c>Cache:SigningKey</c> (and <c>Cache:PreviousSigningKey</c>). Start-up validation refuses
+    /// a missing key outside Development and any malformed one; without a key (Development) values are signed
+    /// with a random key of this process: never unsigned, only not shared.
+    /// </summary>
+    public static CacheValueSigner CreateSigner(CacheSigningOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        const string S = CacheSigningOptions.SectionName;
+        byte[] current;
+        if (string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            current = System.Security.Cryptography.RandomNumberGenerator.GetBytes(CacheValueSigner.MinimumKeyLength);
+            CacheSigningLog.EphemeralKey(logger);
+        }
+        else if (!CacheValueSigner.TryParseKey(options.SigningKey, out current, out var problem))
+        {
+            throw new InvalidOperationException($"{S}:SigningKey {problem}");
+        }
+
+        var previous = new List<byte[]>();
+        if (!string.IsNullOrWhiteSpace(options.PreviousSigningKey))
+        {
+            if (!CacheValueSigner.TryParseKey(options.PreviousSigningKey, out var key, out var problem))
+            {
+                throw new InvalidOperationException($"{S}:PreviousSigningKey {problem}");
+            }
+
+            previous.Add(key);
+        }
+
+        var signer = new CacheValueSigner(current, previous);
+        CacheSigningLog.Keys(logger, signer.CurrentKeyId, string.Join(", ", signer.AcceptedKeyIds));
+        return signer;
     }
 }

@@ -8,7 +8,8 @@ namespace AuthzService.Infrastructure.Caching;
 /// L2 on Redis (StackExchange.Redis 1.2.6). Best effort: every read is bounded by <c>Cache:RedisTimeout</c>;
 /// a failure turns L2 off for a short cool-down (so an outage costs one timeout, not one per request),
 /// is logged once per outage, and L2 is used again as soon as a probe after the cool-down succeeds.
-/// The multiplexer reconnects by itself (<c>AbortOnConnectFail=false</c>).
+/// The multiplexer reconnects by itself (<c>AbortOnConnectFail=false</c>). Values go through
+/// <see cref="SignedDecisionCodec"/>: written signed, and a value that fails verification is a miss.
 /// </summary>
 public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
 {
@@ -18,14 +19,18 @@ public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
     private readonly Task<ConnectionMultiplexer> _connection;
     private readonly TimeSpan _timeout;
     private readonly CacheMetrics _metrics;
+    private readonly SignedDecisionCodec _codec;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private int _down;
     private long _probeAfterTicks;
 
-    public RedisDecisionCache(string configuration, TimeSpan timeout, CacheMetrics metrics, ILogger<RedisDecisionCache> logger, TimeProvider? time = null)
+    public RedisDecisionCache(
+        string configuration, TimeSpan timeout, SignedDecisionCodec codec, CacheMetrics metrics, ILogger<RedisDecisionCache> logger, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(codec);
         _timeout = timeout;
+        _codec = codec;
         _metrics = metrics;
         _logger = logger;
         _time = time ?? TimeProvider.System;
@@ -69,20 +74,9 @@ public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
         Succeeded();
         for (var i = 0; i < keys.Count && i < values.Length; i++)
         {
-            if (values[i].IsNull)
+            if (!values[i].IsNull)
             {
-                continue;
-            }
-
-            byte[]? bytes = values[i];
-            if (CachedDecisionSerializer.TryDeserialize(bytes, out var entry))
-            {
-                result[i] = entry;
-            }
-            else
-            {
-                _metrics.Rejected(CacheLevels.L2, "unreadable");
-                CacheInfrastructureLog.L2Corrupt(_logger, keys[i], bytes?.Length ?? 0);
+                result[i] = _codec.Decode(keys[i], values[i]);
             }
         }
 
@@ -118,7 +112,7 @@ public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
                 if (ttl > TimeSpan.Zero)
                 {
                     // Fire and forget: the caller's answer is ready; the write must not add latency.
-                    db.StringSet(entry.Key, CachedDecisionSerializer.Serialize(entry), ttl, When.Always, CommandFlags.FireAndForget);
+                    db.StringSet(entry.Key, _codec.Encode(entry), ttl, When.Always, CommandFlags.FireAndForget);
                 }
             }
         }

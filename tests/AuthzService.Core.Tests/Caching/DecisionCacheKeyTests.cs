@@ -43,7 +43,7 @@ public sealed class DecisionCacheKeyTests
         var b = Key();
 
         Assert.AreEqual(a, b);
-        Assert.StartsWith(Prefix + "d1:1:4:acme:3:5:alice:7:", a);
+        Assert.StartsWith(Prefix + "d2:1:4:acme:3:5:alice:7:", a);
     }
 
     [TestMethod]
@@ -82,9 +82,9 @@ public sealed class DecisionCacheKeyTests
     [TestMethod]
     public void For_PrefixAbsorbingPartOfTheKey_DifferentKeys()
     {
-        // Deployments with prefixes "p:" and "p:d1:" must not share entries even if the readable parts line up.
+        // Deployments with prefixes "p:" and "p:d2:" must not share entries even if the readable parts line up.
         var a = Key(prefix: "p:");
-        var b = Key(prefix: "p:d1:");
+        var b = Key(prefix: "p:d2:");
 
         Assert.AreNotEqual(a, b);
         Assert.AreNotEqual(a[a.LastIndexOf(':')..], b[b.LastIndexOf(':')..]);

@@ -86,6 +86,7 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
             ["Cerbos:Tls:ClientCertificate"] = cerbos.ClientCertPath,
             ["Cerbos:Tls:ClientKey"] = cerbos.ClientKeyPath,
             ["Health:ProbeInterval"] = "00:00:00.200",
+            ["Cache:SigningKey"] = ServiceInstanceOptions.CacheSigningKey,
             ["Logging:LogLevel:Default"] = "Information",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -105,7 +106,17 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
             }
         });
         options.ConfigureApp?.Invoke(app);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // Start-up refused (e.g. configuration validation): release what the host built.
+            await app.DisposeAsync();
+            throw;
+        }
+
         var channelOptions = tls is null
             ? null
             : new GrpcChannelOptions { TrustedCaCertificates = [tls.ServerCa], ClientCertificate = tls.ClientCertificate };

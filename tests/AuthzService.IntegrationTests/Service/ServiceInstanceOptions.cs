@@ -7,6 +7,12 @@ namespace AuthzService.IntegrationTests.Service;
 /// <summary>How <see cref="AuthzServiceInstance"/> starts the real service.</summary>
 public sealed record ServiceInstanceOptions(string PostgresConnectionString, CerbosServer Cerbos)
 {
+    /// <summary>
+    /// <c>Cache:SigningKey</c> every instance gets unless overridden (a fixed test key, so replicas share L2; base64 of
+    /// 32 bytes). Production-like runs with Redis need one (issue 11.5).
+    /// </summary>
+    public const string CacheSigningKey = "dGVzdC1vbmx5IGNhY2hlIHNpZ25pbmcga2V5IDAwMDE=";
+
     /// <summary>Configuration that wins over the defaults (null values remove a key).</summary>
     public IReadOnlyDictionary<string, string?>? Overrides { get; init; }
 
