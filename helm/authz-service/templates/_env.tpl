@@ -40,6 +40,19 @@ README.md, Deploy). Connection strings and credentials only ever come from Secre
     secretKeyRef:
       name: {{ .Values.redis.connectionString.secretName }}
       key: {{ .Values.redis.connectionString.key }}
+- name: Cache__SigningKey
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.redis.signingKey.secretName }}
+      key: {{ .Values.redis.signingKey.key }}
+{{- if .Values.redis.signingKey.previousKey }}
+- name: Cache__PreviousSigningKey
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.redis.signingKey.secretName }}
+      key: {{ .Values.redis.signingKey.previousKey }}
+      optional: true
+{{- end }}
 {{- end }}
 - name: Database__AutoMigrate
   value: {{ .Values.config.database.autoMigrate | toString | quote }}

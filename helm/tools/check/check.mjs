@@ -163,7 +163,15 @@ function checkCase(name, values, docs, policyDir) {
   check("ConnectionStrings__Postgres comes from secretKeyRef", eq(e.ConnectionStrings__Postgres?.valueFrom?.secretKeyRef, { name: values.database.connectionString.secretName, key: values.database.connectionString.key }));
   if (values.redis.enabled) check("ConnectionStrings__Redis comes from secretKeyRef", eq(e.ConnectionStrings__Redis?.valueFrom?.secretKeyRef, { name: values.redis.connectionString.secretName, key: values.redis.connectionString.key }));
   else check("no ConnectionStrings__Redis when Redis is disabled", !e.ConnectionStrings__Redis);
-  check("every secret-looking env var uses secretKeyRef", pod.containers.flatMap((c) => c.env || []).filter((v) => /^ConnectionStrings__|PASSWORD|SECRET|TOKEN/i.test(v.name)).every((v) => v.valueFrom?.secretKeyRef && !("value" in v)));
+  // L2 values are signed (issue 11.5): the key comes from a Secret with Redis, never inline, never optional.
+  if (values.redis.enabled) {
+    const sk = values.redis.signingKey;
+    check("Cache__SigningKey comes from secretKeyRef (required)", eq(e.Cache__SigningKey?.valueFrom?.secretKeyRef, { name: sk.secretName, key: sk.key }));
+    check("Cache__PreviousSigningKey comes from an optional secretKeyRef when named", sk.previousKey
+      ? eq(e.Cache__PreviousSigningKey?.valueFrom?.secretKeyRef, { name: sk.secretName, key: sk.previousKey, optional: true })
+      : !e.Cache__PreviousSigningKey);
+  } else check("no Cache__SigningKey when Redis is disabled", !e.Cache__SigningKey && !e.Cache__PreviousSigningKey);
+  check("every secret-looking env var uses secretKeyRef", pod.containers.flatMap((c) => c.env || []).filter((v) => /^ConnectionStrings__|PASSWORD|SECRET|TOKEN|SigningKey/i.test(v.name)).every((v) => v.valueFrom?.secretKeyRef && !("value" in v)));
 
   // Listeners and probes.
   check("gRPC API listens with TLS on 50051", e.Kestrel__Endpoints__Grpc__Url?.value === "https://0.0.0.0:50051");
@@ -584,6 +592,8 @@ section = "checker self-test";
     ["deployment.yaml", "            grpc:\n              port: 8081\n              service: {{ .Values.probes.livenessService | quote }}", "            tcpSocket:\n              port: 8081", "livenessProbe is gRPC"],
     ["deployment.yaml", "              mountPath: /etc/authz/tls/server\n", "              mountPath: /etc/authz/tls/server\n              subPath: tls.crt\n", "no subPath mounts"],
     ["_env.tpl", "- name: ConnectionStrings__Postgres\n  valueFrom:\n    secretKeyRef:\n      name: {{ .Values.database.connectionString.secretName }}\n      key: {{ .Values.database.connectionString.key }}", "- name: ConnectionStrings__Postgres\n  value: \"Host=pg;Password=hunter2\"", "ConnectionStrings__Postgres comes from secretKeyRef"],
+    ["_env.tpl", "- name: Cache__SigningKey\n  valueFrom:\n    secretKeyRef:\n      name: {{ .Values.redis.signingKey.secretName }}\n      key: {{ .Values.redis.signingKey.key }}", "- name: Cache__SigningKey\n  value: \"c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXktMDA=\"", "Cache__SigningKey comes from secretKeyRef", "cert-manager-sidecar.yaml"],
+    ["_env.tpl", "      key: {{ .Values.redis.signingKey.previousKey }}\n      optional: true", "      key: {{ .Values.redis.signingKey.key }}\n      optional: true", "Cache__PreviousSigningKey comes from an optional secretKeyRef", "cert-manager-sidecar.yaml"],
     ["_env.tpl", "- name: Cerbos__Tls__Verify\n  value: \"true\"", "- name: Cerbos__Tls__Verify\n  value: \"false\"", "Cerbos TLS verification is on"],
     ["_env.tpl", "  value: {{ include \"authz.policyRevision\" . | quote }}", "  value: \"static\"", "Cache__PolicyRevision is the sha256"],
     ["networkpolicy.yaml", "        - port: 50051\n          protocol: TCP", "        - port: 50051\n          protocol: TCP\n        - port: 8081\n          protocol: TCP", "only TCP 50051"],

@@ -58,7 +58,7 @@ defs = {
 }
 
 # Names the chart sets itself: extraEnv must not override them.
-managed = "^(ConnectionStrings__|Cerbos__|Kestrel__|Auth__|Cache__PolicyRevision$|ASPNETCORE_ENVIRONMENT$)"
+managed = "^(ConnectionStrings__|Cerbos__|Kestrel__|Auth__|Cache__PolicyRevision$|Cache__(Previous)?SigningKey$|ASPNETCORE_ENVIRONMENT$)"
 credential_like = "[Pp][Aa][Ss][Ss][Ww][Oo]?[Rr][Dd]|[Pp][Ww][Dd]=|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|://[^/@]+:[^/@]+@"
 envName = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
 
@@ -135,8 +135,13 @@ schema = {
         "callerCa": obj({"secretName": ref("optionalK8sName"), "key": ref("secretKey")}, ["secretName", "key"])},
         ["callers", "callerCa"]),
     "database": obj({"connectionString": ref("secretRef", "PostgreSQL connection string Secret (never inline).")}, ["connectionString"]),
-    "redis": obj({"enabled": b("Use Redis."), "connectionString": ref("secretRef", "Redis configuration Secret (never inline).")},
-                 ["enabled", "connectionString"]),
+    "redis": obj({"enabled": b("Use Redis."), "connectionString": ref("secretRef", "Redis configuration Secret (never inline)."),
+                  "signingKey": obj({"secretName": ref("k8sName"), "key": ref("secretKey"),
+                                     "previousKey": s("Key of the previous signing key in the same Secret; empty = none.",
+                                                      pattern="^([-._a-zA-Z0-9]+)?$")},
+                                    ["secretName", "key", "previousKey"],
+                                    description="Secret with the L2 signing key(s) (never inline).")},
+                 ["enabled", "connectionString", "signingKey"]),
     "migrations": obj({"enabled": b("Run the migration hook."), "backoffLimit": i("", minimum=0),
                        "activeDeadlineSeconds": i("", minimum=1), "ttlSecondsAfterFinished": i("", minimum=0),
                        "resources": ref("resources")},

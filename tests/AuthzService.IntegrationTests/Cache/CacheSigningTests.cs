@@ -147,6 +147,16 @@ public sealed class CacheSigningTests
 
         Assert.AreEqual(V1.DecisionSource.Cerbos, (await CheckAsync(s_cluster.A, request)).Results[0].Meta.Source);
         Assert.AreEqual(1, oldRejected["unknown_key"], oldRejected.ToString());
+
+        // Operators see which keys are in use by their ids; the keys themselves are never logged.
+        var oldId = SignerOf(ServiceInstanceOptions.CacheSigningKey).CurrentKeyId;
+        var newId = SignerOf(newKey).CurrentKeyId;
+        Assert.IsTrue(rotated.Logs.Lines.Any(l => l.EventId == 6152 && l.Message.Contains($"key id {newId}; reads accept key ids {newId}, {oldId}", StringComparison.Ordinal)), rotated.Logs.Text);
+        foreach (var replica in new[] { rotated, retired, s_cluster.A })
+        {
+            Assert.IsFalse(replica.Logs.Text.Contains(newKey, StringComparison.Ordinal), "a signing key was logged");
+            Assert.IsFalse(replica.Logs.Text.Contains(ServiceInstanceOptions.CacheSigningKey, StringComparison.Ordinal), "a signing key was logged");
+        }
     }
 
     [TestMethod]

@@ -6,6 +6,7 @@ using AuthzService.Grpc;
 using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
+using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
 using Grpc.Health.V1;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
@@ -77,6 +78,7 @@ public sealed class ReadOnlyRuntimeTests
     {
         RequireBwrap();
         var database = await PostgresAssemblyFixture.CreateDatabaseAsync("runtime_ro", TestContext.CancellationToken);
+        await using var redis = await RedisServer.StartNewAsync(TestContext.CancellationToken);
         var port = FreePort.Next();
         var start = SandboxStart(["dotnet", AppDir + "/AuthzService.Api.dll"]);
         start.Environment["ConnectionStrings__Postgres"] = database;
@@ -85,6 +87,9 @@ public sealed class ReadOnlyRuntimeTests
         start.Environment["Cerbos__Tls__CaCertificate"] = CertDir + "/ca.pem";
         start.Environment["Cerbos__Tls__ClientCertificate"] = CertDir + "/client.pem";
         start.Environment["Cerbos__Tls__ClientKey"] = CertDir + "/client-key.pem";
+        // Production with L2, as the chart runs it: Redis needs the L2 signing key (issue 11.5).
+        start.Environment["ConnectionStrings__Redis"] = redis.ConnectionString;
+        start.Environment["Cache__SigningKey"] = ServiceInstanceOptions.CacheSigningKey;
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         // Plaintext h2c on loopback must be asked for explicitly (production listens with TLS and caller mTLS).
         start.Environment["Auth__AllowPlaintext"] = "true";
