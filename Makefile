@@ -34,6 +34,10 @@ licenses: licences
 sbom: build dotnet-tools ## CycloneDX SBOMs of the service and the client library into artifacts/sbom/, checked against the build
 	@CONFIG=$(CONFIG) scripts/gates/sbom.sh
 
+.PHONY: vulnerabilities
+vulnerabilities: ## Vulnerability gate: NuGet (dotnet list package --vulnerable) and npm audit; says UNCHECKED when a feed cannot answer
+	@scripts/gates/vulnerabilities.py
+
 .PHONY: restore
 restore: ## Restore NuGet packages
 	$(DOTNET) restore AuthzService.sln

@@ -12,18 +12,22 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/authz-gates.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 passed=0; failed=0
 
-# check NAME pass|fail PATTERN -- CMD...: runs CMD; it must exit 0 (pass) or non-zero (fail), and its
+# check NAME pass|fail|exit:N PATTERN -- CMD...: runs CMD; it must exit 0 (pass), non-zero (fail) or N, and its
 # output must match the extended regex PATTERN (when not empty): a refusal must name what it refuses.
 check() {
     local name=$1 expect=$2 pattern=$3 out rc ok=1
     shift 4
     out=$("$@" 2>&1); rc=$?
-    if [[ $expect == fail ]]; then [[ $rc -ne 0 ]] || ok=0; else [[ $rc -eq 0 ]] || ok=0; fi
+    case $expect in
+        fail) [[ $rc -ne 0 ]] || ok=0 ;;
+        pass) [[ $rc -eq 0 ]] || ok=0 ;;
+        exit:*) [[ $rc -eq ${expect#exit:} ]] || ok=0 ;;
+    esac
     if [[ -n $pattern ]] && ! grep -qE -- "$pattern" <<<"$out"; then ok=0; fi
     if [[ $ok -eq 1 ]]; then
         echo "  ok   $name"; passed=$((passed + 1))
     else
-        echo "  FAIL $name (exit $rc; expected to $expect${pattern:+, with output matching /$pattern/})"
+        echo "  FAIL $name (exit $rc; expected: $expect${pattern:+, with output matching /$pattern/})"
         tail -25 <<<"$out" | sed 's/^/       | /'
         failed=$((failed + 1))
     fi
@@ -205,6 +209,49 @@ PY
             bash -c "python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b[\"components\"]=[]; json.dump(b, open(sys.argv[1],\"w\"))' '$f/full.json' &&
                      '$gates/sbom-check.py' --sbom '$f/full.json' --project '$api' --deps '$f/empty.deps.json'"
     fi
+fi
+
+# ------------------------------------------------------------------ vulnerabilities
+if want vulnerabilities; then
+    echo "vulnerabilities:"
+    f="$work/vuln"; mkdir -p "$f/feed" "$f/nofeed" "$f/npm"
+    # Package sources as file:// service indexes: one publishing vulnerability data, one not.
+    printf '{"version": "3.0.0", "resources": [{"@id": "file://%s/feed/vulnerabilities.json", "@type": "VulnerabilityInfo/6.7.0"}]}' "$f" >"$f/feed/index.json"
+    printf '[{"@name": "base", "@id": "file://%s/feed/base.json", "@updated": "2026-12-01T00:00:00Z"}]' "$f" >"$f/feed/vulnerabilities.json"
+    printf '{"version": "3.0.0", "resources": [{"@id": "https://example.invalid/v3-flatcontainer/", "@type": "PackageBaseAddress/3.0.0"}]}' >"$f/nofeed/index.json"
+    # `dotnet list package --vulnerable --include-transitive --format json` outputs, in its documented shape.
+    listing() { # FILE [PACKAGES-JSON]
+        printf '{"version": 1, "parameters": "--vulnerable --include-transitive", "sources": [], "projects": [{"path": "/x/src/AuthzService.Api/AuthzService.Api.csproj", "frameworks": [{"framework": "net10.0", "topLevelPackages": [], "transitivePackages": [%s]}]}, {"path": "/x/tests/T/T.csproj"}]}' "${2:-}" >"$1"
+    }
+    listing "$f/clean.json"
+    listing "$f/vulnerable.json" '{"id": "Fixture.Json", "resolvedVersion": "12.0.1", "vulnerabilities": [{"severity": "High", "advisoryurl": "https://github.com/advisories/GHSA-0000-fixt-ure0"}]}'
+    printf '{"version": 1, "parameters": "--vulnerable", "problems": [{"project": "/x/A.csproj", "level": "error", "text": "No assets file was found"}], "projects": []}' >"$f/problem.json"
+    vuln() { "$gates/vulnerabilities.py" --npm "$@"; }
+    check "a NuGet finding fails, naming package, version, severity, advisory and project" fail \
+        'FAIL nuget Fixture.Json 12.0.1: High https://github.com/advisories/GHSA-0000-fixt-ure0; in AuthzService.Api \(transitive\)' -- \
+        vuln --nuget-sources "file://$f/feed/index.json" --nuget-listing "$f/vulnerable.json"
+    check "a clean listing from a source with vulnerability data passes" pass '0 findings, 0 errors, 0 unchecked' -- \
+        vuln --nuget-sources "file://$f/feed/index.json" --nuget-listing "$f/clean.json"
+    check "a source without vulnerability data is UNCHECKED (exit 3), not a pass" exit:3 'UNCHECKED NuGet: no package source publishes vulnerability data' -- \
+        vuln --nuget-sources "file://$f/nofeed/index.json" --nuget-listing "$f/clean.json"
+    check "... and fails with AUTHZ_REQUIRE_VULN_FEED=1" fail 'UNCHECKED NuGet' -- \
+        env AUTHZ_REQUIRE_VULN_FEED=1 "$gates/vulnerabilities.py" --npm --nuget-sources "file://$f/nofeed/index.json" --nuget-listing "$f/clean.json"
+    check "an unreadable source is UNCHECKED too" fail 'UNCHECKED NuGet.*could not be read' -- \
+        env AUTHZ_REQUIRE_VULN_FEED=1 "$gates/vulnerabilities.py" --npm --nuget-sources "file://$f/missing/index.json" --nuget-listing "$f/clean.json"
+    check "an error reported by dotnet list fails" fail 'ERROR NuGet: error in /x/A.csproj: No assets file was found' -- \
+        vuln --nuget-sources "file://$f/feed/index.json" --nuget-listing "$f/problem.json"
+    # npm audit outputs (npm 7+ report format) against a fixture lockfile.
+    cp tools/package.json "$f/npm/"
+    printf '{"name": "x", "lockfileVersion": 3, "packages": {"": {}, "node_modules/fixture-minimist": {"version": "0.2.0", "integrity": "sha512-x"}}}' >"$f/npm/package-lock.json"
+    printf '{"auditReportVersion": 2, "vulnerabilities": {"fixture-minimist": {"name": "fixture-minimist", "severity": "critical", "isDirect": false, "via": [{"source": 1, "name": "fixture-minimist", "title": "Prototype Pollution", "url": "https://github.com/advisories/GHSA-0000-fixt-npm0", "severity": "critical", "range": "<0.2.4"}], "effects": [], "range": "<0.2.4", "nodes": ["node_modules/fixture-minimist"], "fixAvailable": true}}, "metadata": {"vulnerabilities": {"total": 1}}}' >"$f/audit-found.json"
+    printf '{"message": "405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk", "statusCode": 405, "error": {"summary": "", "detail": ""}}' >"$f/audit-405.json"
+    printf '{"auditReportVersion": 2, "vulnerabilities": {}, "metadata": {"vulnerabilities": {"total": 0}}}' >"$f/audit-clean.json"
+    check "an npm advisory fails, naming package, locked version and advisory" fail \
+        'FAIL npm fixture-minimist 0.2.0 .*critical https://github.com/advisories/GHSA-0000-fixt-npm0 Prototype Pollution' -- \
+        vuln "$f/npm" --skip-nuget --npm-audit-json "$f/audit-found.json"
+    check "an npm registry that refuses the audit is UNCHECKED, with its answer" fail 'UNCHECKED npm .*405 Method Not Allowed' -- \
+        env AUTHZ_REQUIRE_VULN_FEED=1 "$gates/vulnerabilities.py" --npm "$f/npm" --skip-nuget --npm-audit-json "$f/audit-405.json"
+    check "a clean npm audit passes" pass '0 findings, 0 errors, 0 unchecked' -- vuln "$f/npm" --skip-nuget --npm-audit-json "$f/audit-clean.json"
 fi
 
 echo
