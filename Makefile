@@ -38,6 +38,14 @@ sbom: build dotnet-tools ## CycloneDX SBOMs of the service and the client librar
 vulnerabilities: ## Vulnerability gate: NuGet (dotnet list package --vulnerable) and npm audit; says UNCHECKED when a feed cannot answer
 	@scripts/gates/vulnerabilities.py
 
+.PHONY: migrations-check
+migrations-check: build ## Migration gate: apply every migration to an empty PostgreSQL, compare the schema with the committed snapshot
+	@CONFIG=$(CONFIG) scripts/gates/migrations.sh
+
+.PHONY: schema-snapshot
+schema-snapshot: build ## Rewrite src/AuthzService.Infrastructure/Postgres/schema.snapshot.sql after adding a migration
+	@CONFIG=$(CONFIG) scripts/gates/migrations.sh --update
+
 .PHONY: restore
 restore: ## Restore NuGet packages
 	$(DOTNET) restore AuthzService.sln

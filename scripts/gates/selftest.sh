@@ -254,6 +254,39 @@ if want vulnerabilities; then
     check "a clean npm audit passes" pass '0 findings, 0 errors, 0 unchecked' -- vuln "$f/npm" --skip-nuget --npm-audit-json "$f/audit-clean.json"
 fi
 
+# ------------------------------------------------------------------ migrations
+if want migrations; then
+    echo "migrations:"
+    f="$work/migrations"; mkdir -p "$f"
+    mig=src/AuthzService.Infrastructure/Postgres/Migrations
+    snap=src/AuthzService.Infrastructure/Postgres/schema.snapshot.sql
+    check "every migration, applied to an empty PostgreSQL by \`migrate\`, builds exactly the snapshot" pass 'migrations: ok: ' -- \
+        "$gates/migrations.sh" --save-dump "$f/dump.sql"
+    if [[ -s $f/dump.sql ]]; then
+        m() { "$gates/migrations.sh" --dump "$f/dump.sql" "$@"; }
+        { cat "$f/dump.sql"; echo "CREATE TABLE public.sneaky (id integer);"; } >"$f/drift.sql"
+        check "a schema that differs from the snapshot (no migration for it) is refused, with the diff" fail \
+            '^migrations: +\+CREATE TABLE public.sneaky' -- "$gates/migrations.sh" --dump "$f/drift.sql"
+        cp -r "$mig" "$f/edited"; first=$(ls "$f/edited" | head -1)
+        echo "-- an edit after release" >>"$f/edited/$first"
+        check "a migration edited after it was recorded is refused, by name" fail "FAIL migration $first was edited after it was recorded" -- \
+            m --migrations "$f/edited"
+        cp -r "$mig" "$f/added"; printf 'ALTER TABLE tenants ADD COLUMN note text;\n' >"$f/added/9999_added_later.sql"
+        check "a new migration missing from the snapshot is refused, by name" fail 'FAIL migration 9999_added_later.sql is not in the snapshot' -- \
+            m --migrations "$f/added"
+        { cat "$snap"; echo "--! migration 9998 gone 0000000000000000000000000000000000000000000000000000000000000000"; } >"$f/removed.sql"
+        check "a recorded migration that disappeared is refused, by name" fail 'FAIL migration 9998_gone.sql is in the snapshot but not in' -- \
+            m --snapshot "$f/removed.sql"
+        cp -r "$mig" "$f/badname"; touch "$f/badname/2_oops.sql"
+        check "a migration file not named NNNN_name.sql is refused" fail 'not named NNNN_name.sql: 2_oops.sql' -- m --migrations "$f/badname"
+        cp "$snap" "$f/update.sql"
+        sed -E 's/^(--! migration [0-9]+ [a-z0-9_]+ )[0-9a-f]{64}$/\1ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff/' "$f/dump.sql" >"$f/dump-edited.sql"
+        check "make schema-snapshot refuses to record an edited migration's new checksum" fail 'was edited after it was recorded .*never edited' -- \
+            "$gates/migrations.sh" --update --snapshot "$f/update.sql" --dump "$f/dump-edited.sql"
+        check "... and leaves the snapshot as it was" pass '' -- cmp "$snap" "$f/update.sql"
+    fi
+fi
+
 echo
 echo "gate checks: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
