@@ -13,6 +13,11 @@ public sealed class TestCertificates : IDisposable
     private readonly ECDsa _caKey;
 
     public TestCertificates(string name = "AuthzService Test CA")
+        : this(name, parent: null)
+    {
+    }
+
+    private TestCertificates(string name, TestCertificates? parent)
     {
         _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", _caKey, HashAlgorithmName.SHA256);
@@ -20,11 +25,31 @@ public sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        Ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        if (parent is null)
+        {
+            Ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            Chain = [];
+            return;
+        }
+
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(parent.Ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var serial = new byte[16];
+        RandomNumberGenerator.Fill(serial);
+        serial[0] &= 0x7F;
+        using var issued = request.Create(parent.Ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddMonths(6), serial);
+        using var withKey = issued.CopyWithPrivateKey(_caKey);
+        Ca = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
+        Chain = [X509CertificateLoader.LoadCertificate(Ca.RawData), .. parent.Chain];
     }
 
     /// <summary>The CA certificate (with its private key).</summary>
     public X509Certificate2 Ca { get; }
+
+    /// <summary>For an intermediate CA: itself and the intermediates above it (no root), leaf-side first; empty for a root.</summary>
+    public IReadOnlyList<X509Certificate2> Chain { get; }
+
+    /// <summary>An intermediate CA issued by this one: what it issues chains to this CA through it.</summary>
+    public TestCertificates IssueIntermediate(string name = "AuthzService Test Intermediate CA") => new(name, this);
 
     /// <summary>A server certificate for the given DNS names (and 127.0.0.1 / ::1 as IP SANs).</summary>
     public X509Certificate2 IssueServer(
@@ -87,14 +112,21 @@ public sealed class TestCertificates : IDisposable
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
     }
 
-    /// <summary>Writes certificate and key PEM files; returns (certPath, keyPath).</summary>
-    public static (string CertPath, string KeyPath) WritePem(X509Certificate2 certificate, string directory, string name)
+    /// <summary>
+    /// Writes certificate and key PEM files; <paramref name="chain"/> (intermediates) follows the leaf in the
+    /// certificate file, as cert-manager writes tls.crt. Returns (certPath, keyPath).
+    /// </summary>
+    public static (string CertPath, string KeyPath) WritePem(
+        X509Certificate2 certificate, string directory, string name, IEnumerable<X509Certificate2>? chain = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         Directory.CreateDirectory(directory);
         var certPath = Path.Combine(directory, name + ".crt");
         var keyPath = Path.Combine(directory, name + ".key");
-        File.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n", Encoding.ASCII);
+        File.WriteAllText(
+            certPath,
+            string.Concat(new[] { certificate }.Concat(chain ?? []).Select(c => c.ExportCertificatePem() + "\n")),
+            Encoding.ASCII);
         using var key = certificate.GetECDsaPrivateKey();
         if (key is not null)
         {
@@ -114,6 +146,12 @@ public sealed class TestCertificates : IDisposable
 
     public void Dispose()
     {
+        // Only the copy of this CA is ours; the rest of the chain belongs to the CAs above.
+        if (Chain.Count > 0)
+        {
+            Chain[0].Dispose();
+        }
+
         Ca.Dispose();
         _caKey.Dispose();
     }

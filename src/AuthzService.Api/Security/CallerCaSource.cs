@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using AuthzService.Tls;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Security;
@@ -18,34 +19,9 @@ internal sealed class CallerCaSource
 
         var path = value.CallerCaCertificate;
         _source = new ReloadingPemSource<X509Certificate2Collection>(
-            [path], () => Load(path), value.CertificateReloadInterval,
-            (paths, error) => Report(logger, paths, error));
+            [path], () => PemCertificates.LoadBundle(path), value.CertificateReloadInterval, logger);
     }
 
     /// <summary>The trusted caller CAs; empty when none is configured (then no certificate is accepted).</summary>
     public X509Certificate2Collection Current => _source?.Current ?? [];
-
-    internal static X509Certificate2Collection Load(string path)
-    {
-        var certificates = new X509Certificate2Collection();
-        certificates.ImportFromPemFile(path);
-        if (certificates.Count == 0)
-        {
-            throw new InvalidDataException($"'{path}' holds no PEM certificate.");
-        }
-
-        return certificates;
-    }
-
-    internal static void Report(ILogger logger, string paths, Exception? error)
-    {
-        if (error is null)
-        {
-            SecurityLog.TlsMaterialReloaded(logger, paths);
-        }
-        else
-        {
-            SecurityLog.TlsMaterialReloadFailed(logger, paths, error);
-        }
-    }
 }

@@ -1,7 +1,7 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Api.Audit;
+using AuthzService.Tls;
 
 namespace AuthzService.Api.Security;
 
@@ -18,7 +18,6 @@ internal sealed class ClientCertificateValidator(CallerCaSource cas, AuditTrail 
     public const string EstablishedConnectionDetail = "call on an established connection refused";
 
     private const string NotTimeValid = "certificate_expired_or_not_yet_valid";
-    private static readonly Oid s_clientAuth = new("1.3.6.1.5.5.7.3.2");
 
     /// <summary>
     /// Judges the connection's certificate for one call: the chain is built again only when the CA bundle has
@@ -88,25 +87,14 @@ internal sealed class ClientCertificateValidator(CallerCaSource cas, AuditTrail 
             return new ChainVerdict(trusted, "no_caller_ca_configured", DateTime.MaxValue, DateTime.MinValue);
         }
 
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(trusted);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.ApplicationPolicy.Add(s_clientAuth);
-        policy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        policy.VerificationTimeIgnored = false;
-        policy.ExtraStore.AddRange(intermediates);
-
-        if (chain.Build(certificate))
+        var verdict = ChainVerification.Verify(
+            certificate, intermediates, trusted, ChainVerification.ClientAuthentication, time.GetUtcNow().UtcDateTime);
+        if (verdict.IsTrusted)
         {
-            // The connection stays acceptable only while every certificate of the chain is.
-            var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
-            return new ChainVerdict(
-                trusted, null, elements.Max(c => c.NotBefore.ToUniversalTime()), elements.Min(c => c.NotAfter.ToUniversalTime()));
+            return new ChainVerdict(trusted, null, verdict.NotBeforeUtc, verdict.NotAfterUtc);
         }
 
-        var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        var flags = verdict.Flags;
         var failure = flags.HasFlag(X509ChainStatusFlags.NotTimeValid) ? NotTimeValid
             : flags.HasFlag(X509ChainStatusFlags.UntrustedRoot) || flags.HasFlag(X509ChainStatusFlags.PartialChain) ? "untrusted_issuer"
             : flags.HasFlag(X509ChainStatusFlags.NotValidForUsage) ? "not_valid_for_client_auth"

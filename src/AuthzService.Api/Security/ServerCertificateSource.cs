@@ -1,5 +1,5 @@
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using AuthzService.Tls;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Security;
@@ -19,23 +19,10 @@ internal sealed class ServerCertificateSource
         var certPath = listeners.CertificatePath ?? throw new InvalidOperationException($"{ListenerSettings.CertificatePathKey} is not set.");
         var keyPath = listeners.KeyPath ?? throw new InvalidOperationException($"{ListenerSettings.KeyPathKey} is not set.");
         _source = new ReloadingPemSource<SslStreamCertificateContext>(
-            [certPath, keyPath], () => Load(certPath, keyPath), options.Value.CertificateReloadInterval,
-            (paths, error) => CallerCaSource.Report(logger, paths, error));
+            [certPath, keyPath], () => Load(certPath, keyPath), options.Value.CertificateReloadInterval, logger);
     }
 
     public SslStreamCertificateContext Current => _source.Current;
 
-    internal static SslStreamCertificateContext Load(string certPath, string keyPath)
-    {
-        var leaf = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-        var all = new X509Certificate2Collection();
-        all.ImportFromPemFile(certPath);
-        var intermediates = new X509Certificate2Collection();
-        foreach (var certificate in all.Skip(1))
-        {
-            intermediates.Add(certificate);
-        }
-
-        return SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
-    }
+    internal static SslStreamCertificateContext Load(string certPath, string keyPath) => TlsIdentity.FromPemFiles(certPath, keyPath).Context;
 }

@@ -1,33 +1,41 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 
-namespace AuthzService.Api.Security;
+namespace AuthzService.Tls;
 
 /// <summary>
-/// A value loaded from PEM files that follows the files: when any file's modification time changes
-/// it is loaded again, at most once per interval and only on use, so the TLS handshake path costs a
-/// timestamp comparison. A load that fails (a rotation writes certificate and key one after the
-/// other) keeps the previous value and is retried on the next check, so connections never see a
-/// half-written pair. Connections already established keep their TLS session: rotation never fails
-/// calls in flight.
+/// A value loaded from PEM files that follows the files: when any file's modification time changes it is
+/// loaded again, at most once per interval and only on use, so a TLS handshake costs a timestamp comparison.
+/// A load that fails (a rotation writes certificate and key one after the other) keeps the previous value
+/// and is retried on the next check, so connections never see a half-written pair. Connections already
+/// established keep their TLS session: rotation never fails calls in flight.
 /// </summary>
-internal sealed class ReloadingPemSource<T>
+public sealed class ReloadingPemSource<T>
     where T : class
 {
     private readonly string[] _paths;
     private readonly Func<T> _load;
     private readonly long _intervalTicks;
-    private readonly Action<string, Exception?> _onReload;
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private T _current;
     private DateTime[] _stamps;
     private long _nextCheck;
 
-    /// <param name="onReload">Told about each reload (exception null) and each failed attempt.</param>
-    public ReloadingPemSource(IReadOnlyList<string> paths, Func<T> load, TimeSpan interval, Action<string, Exception?> onReload)
+    /// <summary>Loads the value now; a failure here (missing or bad files at start-up) throws.</summary>
+    /// <param name="paths">The files the value is read from; a change to any of them triggers a reload.</param>
+    /// <param name="load">Reads the files; throws on bad content.</param>
+    /// <param name="interval">At most one check of the files per interval.</param>
+    /// <param name="logger">Told about each reload and each failed one (with the owner's category).</param>
+    public ReloadingPemSource(IReadOnlyList<string> paths, Func<T> load, TimeSpan interval, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(logger);
         _paths = [.. paths];
         _load = load;
-        _onReload = onReload;
+        _logger = logger;
         _intervalTicks = (long)(interval.TotalSeconds * Stopwatch.Frequency);
         _stamps = Stamps();
         _current = load();
@@ -55,16 +63,17 @@ internal sealed class ReloadingPemSource<T>
                 return;
             }
 
+            var paths = string.Join(", ", _paths);
             try
             {
                 Volatile.Write(ref _current, _load());
                 _stamps = stamps;
-                _onReload(string.Join(", ", _paths), null);
+                TlsLog.Reloaded(_logger, paths);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException
-                or System.Security.Cryptography.CryptographicException or ArgumentException or InvalidDataException)
+                or CryptographicException or ArgumentException or InvalidDataException)
             {
-                _onReload(string.Join(", ", _paths), ex);
+                TlsLog.ReloadFailed(_logger, paths, ex);
             }
         }
     }
