@@ -59,8 +59,8 @@ proto: ## Regenerate C# messages from proto/ (protoc via Grpc.Tools)
 	$(DOTNET) build src/AuthzService.Contracts -c $(CONFIG) --nologo -clp:ErrorsOnly
 
 .PHONY: lint
-lint: ## Check formatting and analyzers (dotnet format --verify-no-changes)
-	$(DOTNET) format AuthzService.sln --verify-no-changes --exclude '**/obj/**'
+lint: ## Check formatting, code style and analyzers (dotnet format --verify-no-changes); names file, line and rule
+	@scripts/gates/lint.sh AuthzService.sln
 
 .PHONY: policies-test
 policies-test: tools ## Compile the Cerbos policies and run their tests

@@ -287,6 +287,20 @@ if want migrations; then
     fi
 fi
 
+# ------------------------------------------------------------------ lint
+if want lint; then
+    echo "lint:"
+    # The whole solution is linted by CI's lint gate (minutes); here a small project with the
+    # repository's .editorconfig and Directory.Build.props, and two violations, must be refused.
+    f="$work/lint"; mkdir -p "$f"
+    cp .editorconfig Directory.Build.props "$f/"
+    printf '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <OutputType>Library</OutputType>\n  </PropertyGroup>\n</Project>\n' >"$f/Fixture.csproj"
+    printf 'namespace Fixture\n{\n    public static class Bad\n    {\n      public static int Two() => 2;\n    }\n}\n' >"$f/Bad.cs"
+    check "a block-scoped namespace (IDE0161, a warning in .editorconfig) is refused with file, line and rule" fail \
+        'lint: FAIL Bad.cs:1:11 IDE0161 ' -- bash -c "set -o pipefail; '$gates/lint.sh' '$f/Fixture.csproj' | tee '$f/out'"
+    check "a mis-indented line is refused with file, line and rule (WHITESPACE)" pass 'lint: FAIL Bad.cs:5:7 WHITESPACE ' -- cat "$f/out"
+fi
+
 echo
 echo "gate checks: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
