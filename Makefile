@@ -46,6 +46,11 @@ migrations-check: build ## Migration gate: apply every migration to an empty Pos
 schema-snapshot: build ## Rewrite src/AuthzService.Infrastructure/Postgres/schema.snapshot.sql after adding a migration
 	@CONFIG=$(CONFIG) scripts/gates/migrations.sh --update
 
+.PHONY: outdated
+outdated: dotnet-tools ## Informational: packages with newer versions on the feed (dotnet-outdated-tool; npm outdated for the tools). Never fails
+	-@$(DOTNET) outdated AuthzService.sln --ignore-failed-sources
+	-@echo "npm tools (tools/package.json):"; cd $(TOOLS_DIR) && npm outdated --long || true
+
 .PHONY: restore
 restore: ## Restore NuGet packages
 	$(DOTNET) restore AuthzService.sln
