@@ -2,7 +2,6 @@ using AuthzService.Api.Health;
 using AuthzService.Api.Options;
 using AuthzService.Api.Services;
 using AuthzService.Api.Validation;
-using AuthzService.Contracts.V1;
 using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Directory;
@@ -12,7 +11,6 @@ using AuthzService.Grpc.Server;
 using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Postgres;
-using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -39,7 +37,7 @@ public static class DependencyInjection
             .Configure(o => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));
         services.AddOptions<DependencyHealthOptions>().Bind(configuration.GetSection(DependencyHealthOptions.SectionName));
 
-        AddValidators(services);
+        services.AddRequestValidators();
         AddPostgres(services);
         services.AddCerbosDecisionPoint(configuration);
 
@@ -61,20 +59,6 @@ public static class DependencyInjection
         app.MapGrpcService<MembershipGrpcService>();
         app.MapGrpcService<CacheGrpcService>();
         return app;
-    }
-
-    private static void AddValidators(IServiceCollection services)
-    {
-        services.AddSingleton<IValidator<CheckResourcesRequest>, CheckResourcesRequestValidator>();
-        services.AddSingleton<IValidator<PlanResourcesRequest>, PlanResourcesRequestValidator>();
-        services.AddSingleton<IValidator<UpsertTenantRequest>, UpsertTenantRequestValidator>();
-        services.AddSingleton<IValidator<DeleteTenantRequest>, DeleteTenantRequestValidator>();
-        services.AddSingleton<IValidator<GetTenantRequest>, GetTenantRequestValidator>();
-        services.AddSingleton<IValidator<ListTenantsRequest>, ListTenantsRequestValidator>();
-        services.AddSingleton<IValidator<UpsertMembershipRequest>, UpsertMembershipRequestValidator>();
-        services.AddSingleton<IValidator<DeleteMembershipRequest>, DeleteMembershipRequestValidator>();
-        services.AddSingleton<IValidator<ListMembershipsRequest>, ListMembershipsRequestValidator>();
-        services.AddSingleton<IValidator<InvalidateRequest>, InvalidateRequestValidator>();
     }
 
     private static void AddPostgres(IServiceCollection services)
