@@ -16,6 +16,7 @@ internal sealed class AuthzExceptionMapper : IRpcExceptionMapper
     public Status? Map(Exception exception) => exception switch
     {
         PdpUnavailableException => new Status(StatusCode.Unavailable, "Policy decision point unavailable; no decision was made."),
+        PdpDeadlineExceededException => new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before the policy decision point answered; no decision was made."),
         PdpProtocolException => new Status(StatusCode.Internal, "Policy decision point returned an answer that could not be used; no decision was made."),
         TenantMismatchException e => new Status(StatusCode.PermissionDenied, e.Message),
         PdpRejectedInputException e => new Status(StatusCode.InvalidArgument, $"{e.Field}: {e.Message}"),

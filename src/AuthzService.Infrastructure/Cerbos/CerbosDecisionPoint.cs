@@ -94,7 +94,7 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
         CancellationToken cancellationToken)
     {
         // The caller's deadline travels to Cerbos as grpc-timeout and bounds retries; without one, the default budget.
-        var effectiveDeadline = deadline ?? _time.GetUtcNow().UtcDateTime + _options.DefaultTimeout;
+        var budget = CallBudget.For(deadline, _time.GetUtcNow().UtcDateTime, _options.DefaultTimeout);
         using var activity = CerbosTelemetry.StartCall(method, requestId);
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
@@ -107,12 +107,12 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
                     try
                     {
                         // The caller's trace continues in Cerbos: traceparent travels with every call.
-                        var options = new CallOptions(Headers: CerbosTelemetry.TraceHeaders(), Deadline: effectiveDeadline, CancellationToken: token);
+                        var options = new CallOptions(Headers: CerbosTelemetry.TraceHeaders(), Deadline: budget.Deadline, CancellationToken: token);
                         return await call(options).ConfigureAwait(false);
                     }
                     catch (RpcException ex)
                     {
-                        throw Translate(ex, method, requestId, cancellationToken);
+                        throw Translate(ex, method, requestId, budget, cancellationToken);
                     }
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -129,6 +129,7 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
             {
                 PdpUnavailableException => "unavailable",
                 PdpProtocolException => "rejected",
+                PdpDeadlineExceededException => "caller_deadline",
                 OperationCanceledException => "cancelled",
                 _ => "error",
             };
@@ -144,12 +145,27 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
         }
     }
 
-    private Exception Translate(RpcException ex, string method, string requestId, CancellationToken callerToken)
+    /// <summary>
+    /// True when the caller's deadline, shorter than our own timeout, is what ended the call: DEADLINE_EXCEEDED
+    /// under it, or any failure seen once it has passed (Cerbos itself may give up at the deadline it was sent
+    /// and reset the stream, which a transport may report as UNAVAILABLE or CANCELLED). A failure before a
+    /// caller's deadline, or under our own, is Cerbos's.
+    /// </summary>
+    private bool CallerDeadlineEnded(StatusCode status, CallBudget budget) =>
+        budget.CallerBound && (status == StatusCode.DeadlineExceeded || _time.GetUtcNow().UtcDateTime >= budget.Deadline);
+
+    private Exception Translate(RpcException ex, string method, string requestId, CallBudget budget, CancellationToken callerToken)
     {
+        // Only failures that say something about Cerbos may reach the circuit breaker as PdpUnavailableException:
+        // a call the caller cancelled, or one whose (shorter than ours) deadline ran out, fails closed all the same
+        // but counts as a call that did not fail, or one caller with tiny deadlines could open the circuit for all.
         switch (ex.StatusCode)
         {
-            case StatusCode.Cancelled when callerToken.IsCancellationRequested:
+            case StatusCode.Cancelled or StatusCode.DeadlineExceeded when callerToken.IsCancellationRequested:
                 return new OperationCanceledException("The caller cancelled the Cerbos call.", ex, callerToken);
+            case StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled when CallerDeadlineEnded(ex.StatusCode, budget):
+                CerbosLog.CallerDeadlineExceeded(_logger, method, ex.StatusCode, budget.Budget, requestId);
+                return new PdpDeadlineExceededException("The caller's deadline passed before Cerbos answered.", ex);
             case StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled:
                 CerbosLog.Unavailable(_logger, method, ex.StatusCode, ex.Status.Detail, requestId);
                 return new PdpUnavailableException($"Cerbos is unavailable ({ex.StatusCode}).", ex);

@@ -64,15 +64,45 @@ public sealed class CerbosOutageTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        using var adapter = new CerbosAdapter(server, o => o.Address = new Uri($"https://127.0.0.1:{port}"));
         var deadline = TimeSpan.FromSeconds(1);
-        var request = NewRequest() with { Deadline = DateTime.UtcNow + deadline };
+        using var adapter = new CerbosAdapter(server, o =>
+        {
+            o.Address = new Uri($"https://127.0.0.1:{port}");
+            o.DefaultTimeout = deadline;
+        });
 
+        // No caller deadline: our own timeout is the limit, so its expiry is Cerbos's failure.
         var watch = Stopwatch.StartNew();
-        var error = await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.DecisionPoint.CheckAsync(request, CancellationToken.None));
+        var error = await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.DecisionPoint.CheckAsync(NewRequest(), CancellationToken.None));
 
         Assert.IsLessThan(deadline + s_hangSlack, watch.Elapsed, "the call hung past its deadline");
         StringAssert.Contains(error.Message, "DeadlineExceeded");
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_PeerThatNeverAnswersWithinTheCallersShorterDeadline_ThrowsDeadlineExceededAndKeepsCircuitClosed()
+    {
+        var server = await CerbosServerFixture.GetSharedAsync();
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var adapter = new CerbosAdapter(server, o =>
+        {
+            o.Address = new Uri($"https://127.0.0.1:{port}");
+            o.BreakerMinimumThroughput = 2;
+        });
+        var deadline = TimeSpan.FromMilliseconds(300);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var request = NewRequest() with { Deadline = DateTime.UtcNow + deadline };
+            var watch = Stopwatch.StartNew();
+            await Assert.ThrowsExactlyAsync<PdpDeadlineExceededException>(() => adapter.DecisionPoint.CheckAsync(request, CancellationToken.None));
+            Assert.IsLessThan(deadline + s_hangSlack, watch.Elapsed, "the call hung past its deadline");
+        }
+
+        // The caller's 300 ms was less than our own 5 s: nothing was learnt about Cerbos.
+        Assert.AreEqual(CircuitState.Closed, adapter.DecisionPoint.CircuitState);
     }
 
     [TestMethod]

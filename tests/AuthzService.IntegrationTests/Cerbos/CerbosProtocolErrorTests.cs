@@ -156,6 +156,93 @@ public sealed class CerbosProtocolErrorTests
     }
 
     [TestMethod]
+    [DataRow(Grpc.StatusCode.DeadlineExceeded)]
+    [DataRow(Grpc.StatusCode.Cancelled)]
+    public async Task CheckAsync_CallerCancelled_ThrowsOperationCanceledAndKeepsCircuitClosed(Grpc.StatusCode code)
+    {
+        using var cts = new CancellationTokenSource();
+        _cerbos.Check = _ =>
+        {
+            cts.Cancel();
+            throw new Grpc.RpcException(new Grpc.Status(code, "gone"));
+        };
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<OperationCanceledException>(() => adapter.CheckAsync(TwoResources(), cts.Token));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, adapter.CircuitState);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_DeadlineExceededUnderCallerDeadlineShorterThanOurs_ThrowsDeadlineExceededAndKeepsCircuitClosed()
+    {
+        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(Grpc.StatusCode.DeadlineExceeded, "too late"));
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 5; i++)
+        {
+            // Our own timeout is 3 s: a 100 ms deadline is the caller's limit, not ours.
+            var request = TwoResources() with { Deadline = DateTime.UtcNow.AddMilliseconds(100) };
+            await Assert.ThrowsExactlyAsync<PdpDeadlineExceededException>(() => adapter.CheckAsync(request, CancellationToken.None));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, adapter.CircuitState);
+        Assert.IsTrue(_logs.Entries.Any(e => e.EventId == 6100), "the caller-bound expiry is logged");
+    }
+
+    [TestMethod]
+    [DataRow(Grpc.StatusCode.Unavailable)]
+    [DataRow(Grpc.StatusCode.Cancelled)]
+    public async Task CheckAsync_FailureOnceTheCallersShorterDeadlinePassed_ThrowsDeadlineExceededAndKeepsCircuitClosed(Grpc.StatusCode code)
+    {
+        // Cerbos gives up at the deadline it was sent and resets the stream; a transport may call that either.
+        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(code, "stream reset"));
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var request = TwoResources() with { Deadline = DateTime.UtcNow.AddMilliseconds(-1) };
+            await Assert.ThrowsExactlyAsync<PdpDeadlineExceededException>(() => adapter.CheckAsync(request, CancellationToken.None));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, adapter.CircuitState);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_DeadlineExceededUnderCallerDeadlineLongerThanOurs_CountsAgainstTheCircuit()
+    {
+        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(Grpc.StatusCode.DeadlineExceeded, "too late"));
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 2; i++)
+        {
+            // The caller gave Cerbos more than our own 3 s: a Cerbos that still did not answer is Cerbos's failure.
+            var request = TwoResources() with { Deadline = DateTime.UtcNow.AddSeconds(10) };
+            await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.CheckAsync(request, CancellationToken.None));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Open, adapter.CircuitState);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_UnavailableUnderShortCallerDeadline_CountsAgainstTheCircuit()
+    {
+        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(Grpc.StatusCode.Unavailable, "connection refused"));
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 2; i++)
+        {
+            var request = TwoResources() with { Deadline = DateTime.UtcNow.AddMilliseconds(500) };
+            await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.CheckAsync(request, CancellationToken.None));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Open, adapter.CircuitState);
+    }
+
+    [TestMethod]
     public async Task CheckAsync_Request_CarriesScopesVersionsAuxJwtMetaAndDeadline()
     {
         _cerbos.Check = r => Answer(r, (_, _) => WireEffect.Deny);

@@ -1,5 +1,6 @@
 using AuthzService.Contracts.V1;
 using AuthzService.Grpc;
+using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.Testing;
 using Grpc.Health.V1;
@@ -58,6 +59,46 @@ public sealed class CerbosOutageEndToEndTests
         await service.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(30));
         var recovered = await EventuallyAllowedAsync(service, check, TimeSpan.FromSeconds(30));
         Assert.AreEqual(Effect.Allow, recovered.Results[0].Actions["read"]);
+    }
+
+    [TestMethod]
+    public async Task CheckResources_FiftyMissesWithOneToFiveMsDeadlines_NeverAllowAndLeaveTheCircuitClosedForOthers()
+    {
+        // Issue 11.3: one caller's tiny deadlines must not open the circuit for every tenant.
+        var cerbos = await CerbosServerFixture.GetSharedAsync();
+        var database = await PostgresAssemblyFixture.CreateDatabaseAsync("e2e_tiny_deadlines");
+        await using var service = await AuthzServiceInstance.StartAsync(database, cerbos);
+        await service.UpsertTenantAsync("acme", scope: "acme");
+        await service.GrantAsync("acme", "alice", "", "org_admin");
+        await service.UpsertTenantAsync("globex");
+        await service.GrantAsync("globex", "bob", "", "org_admin");
+        Assert.AreEqual(Effect.Allow, (await service.CheckAsync(Check("acme", "alice", "document", "read"))).Results[0].Actions["read"]);
+
+        var statuses = new List<StatusCode>();
+        for (var i = 0; i < 50; i++)
+        {
+            // Misses: every call names resources nobody asked about before.
+            var burst = Check("acme", "alice", [.. Enumerable.Range(0, 20).Select(_ => Entry(Resource("document", Unique("doc"), "acme"), "read", "delete"))]);
+            try
+            {
+                var answer = await service.CallAsync(
+                    AuthorizationServiceName, "CheckResources", burst, CheckResourcesResponse.Parser, TimeSpan.FromMilliseconds(1 + (i % 5)));
+                Assert.HasCount(20, answer.Results, "an answer in time is a whole answer");
+            }
+            catch (RpcException ex)
+            {
+                statuses.Add(ex.StatusCode);
+            }
+        }
+
+        var circuit = service.GetRequiredService<AuthzService.Infrastructure.Cerbos.CerbosDecisionPoint>().CircuitState;
+        var other = await service.CheckAsync(Check("globex", "bob", Entry(Resource("document", Unique("doc"), "globex"), "read")));
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, circuit, "statuses: " + string.Join(", ", statuses));
+        Assert.AreEqual(Effect.Allow, other.Results[0].Actions["read"], "another tenant's miss is answered");
+        Assert.IsNotEmpty(statuses, "the deadlines were meant to expire; the test proves nothing otherwise");
+        CollectionAssert.IsSubsetOf(
+            statuses.Distinct().ToArray(), new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled }, string.Join(", ", statuses));
     }
 
     [TestMethod]

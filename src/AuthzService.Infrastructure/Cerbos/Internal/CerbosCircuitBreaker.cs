@@ -7,7 +7,9 @@ namespace AuthzService.Infrastructure.Cerbos.Internal;
 
 /// <summary>
 /// The circuit breaker in front of Cerbos. Only transport failures (<see cref="PdpUnavailableException"/>)
-/// count: a protocol error or a caller's cancellation says nothing about whether Cerbos is reachable.
+/// count: a protocol error, a caller's cancellation or the expiry of a caller's deadline shorter than our own
+/// timeout (<see cref="PdpDeadlineExceededException"/>) says nothing about whether Cerbos is reachable. Polly
+/// records every outcome it does not handle as a success, so those calls count as calls that did not fail.
 /// </summary>
 internal sealed class CerbosCircuitBreaker
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AuthzService.Infrastructure.Cerbos.Internal;
 
-/// <summary>Source-generated log messages of the Cerbos adapter. Event ids are stable: 3100-3199.</summary>
+/// <summary>Source-generated log messages of the Cerbos adapter. Event ids are stable: 3100-3199, and 6100-6149 for the breaker's call classification and the policy-store watcher.</summary>
 internal static partial class CerbosLog
 {
     [LoggerMessage(3100, LogLevel.Error,
@@ -33,4 +33,9 @@ internal static partial class CerbosLog
 
     [LoggerMessage(3108, LogLevel.Warning, "Could not reload Cerbos TLS material from {Path}; keeping the previous one")]
     public static partial void TlsMaterialReloadFailed(ILogger logger, string path, Exception exception);
+
+    // Debug: one caller with tiny deadlines must not flood the log; the calls metric counts them (outcome caller_deadline).
+    [LoggerMessage(6100, LogLevel.Debug,
+        "Cerbos {Method} not answered within the caller's deadline ({StatusCode}; {Budget} left when the call started, less than our own timeout); not counted against the circuit (request_id {RequestId})")]
+    public static partial void CallerDeadlineExceeded(ILogger logger, string method, StatusCode statusCode, TimeSpan budget, string requestId);
 }
