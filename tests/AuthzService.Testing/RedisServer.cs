@@ -6,8 +6,9 @@ using System.Text;
 namespace AuthzService.Testing;
 
 /// <summary>
-/// A real Redis (Debian <c>redis-server</c>) as a local process on a free loopback port, no persistence.
-/// <see cref="KillAsync"/> (SIGKILL, an outage) and <see cref="StartAsync"/> (same port) for outage tests.
+/// A real Redis (Debian <c>redis-server</c>) as a local process on a free loopback port, no automatic persistence.
+/// <see cref="KillAsync"/> (SIGKILL, an outage), <see cref="SaveAsync"/> (a snapshot) and <see cref="StartAsync"/>
+/// (same port, empty or from the snapshot) for outage and restart tests.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -44,7 +45,10 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>(Re)starts Redis on the same port, empty, and waits until it answers PING.</summary>
+    /// <summary>
+    /// (Re)starts Redis on the same port and waits until it answers PING. It starts empty, unless <see cref="SaveAsync"/>
+    /// left a snapshot in its directory: then it starts with that data, as a restarted or failed-over Redis would.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (IsRunning)
@@ -85,6 +89,16 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>SAVE: a snapshot of the data set in the server's directory, loaded by the next <see cref="StartAsync"/>.</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await CommandAsync("SAVE\r\n"u8.ToArray(), cancellationToken);
+        if (!reply.StartsWith("+OK", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"redis-server refused SAVE: {reply}\n{Log}");
+        }
+    }
+
     /// <summary>SIGKILL: the server vanishes mid-run, connections drop without goodbye.</summary>
     public async Task KillAsync()
     {
@@ -108,13 +122,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer, cancellationToken);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            return (await CommandAsync("PING\r\n"u8.ToArray(), cancellationToken)).StartsWith("+PONG", StringComparison.Ordinal);
         }
         catch (SocketException)
         {
@@ -124,6 +132,18 @@ public sealed class RedisServer : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Sends one inline command and returns the first reply bytes as text.</summary>
+    private async Task<string> CommandAsync(byte[] command, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
+        var stream = client.GetStream();
+        await stream.WriteAsync(command, cancellationToken);
+        var buffer = new byte[256];
+        var read = await stream.ReadAsync(buffer, cancellationToken);
+        return Encoding.ASCII.GetString(buffer, 0, read);
     }
 
     public async ValueTask DisposeAsync()

@@ -5,10 +5,10 @@ using StackExchange.Redis;
 namespace AuthzService.Infrastructure.Caching;
 
 /// <summary>
-/// L2 on Redis (StackExchange.Redis 1.2.6). Best effort: every read is bounded by <c>Cache:RedisTimeout</c>;
+/// L2 on Redis (StackExchange.Redis 3). Best effort: every read is bounded by <c>Cache:RedisTimeout</c>;
 /// a failure turns L2 off for a short cool-down (so an outage costs one timeout, not one per request),
 /// is logged once per outage, and L2 is used again as soon as a probe after the cool-down succeeds.
-/// The multiplexer reconnects by itself (<c>AbortOnConnectFail=false</c>). Values go through
+/// The multiplexer reconnects by itself and queues nothing while away (<see cref="RedisConnectionOptions"/>). Values go through
 /// <see cref="SignedDecisionCodec"/>: written signed, and a value that fails verification is a miss.
 /// </summary>
 public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
@@ -34,16 +34,7 @@ public sealed class RedisDecisionCache : ISharedDecisionCache, IDisposable
         _metrics = metrics;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        var options = ConfigurationOptions.Parse(configuration);
-
-        // Never fail start-up or a request because Redis is away: connect in the background and keep retrying.
-        options.AbortOnConnectFail = false;
-        var ms = (int)Math.Max(1, timeout.TotalMilliseconds);
-        options.SyncTimeout = ms;
-        options.ResponseTimeout = ms;
-        options.ConnectTimeout = Math.Max(ms, 1000);
-        options.KeepAlive = 5;
-        _connection = ConnectionMultiplexer.ConnectAsync(options);
+        _connection = ConnectionMultiplexer.ConnectAsync(RedisConnectionOptions.Create(configuration, timeout));
     }
 
     public bool IsEnabled => true;

@@ -4,7 +4,7 @@ namespace AuthzService.IntegrationTests.Cache;
 
 /// <summary>
 /// The tests' own Redis connection: patient timeouts for a loaded machine, and a close that does not
-/// wait (StackExchange.Redis 1.2.6's Dispose waits a full SyncTimeout for in-flight commands).
+/// wait (Dispose would let in-flight commands complete first).
 /// </summary>
 internal sealed class TestRedisConnection : IDisposable
 {
@@ -19,7 +19,7 @@ internal sealed class TestRedisConnection : IDisposable
     {
         var options = ConfigurationOptions.Parse(configuration);
         options.SyncTimeout = 10_000;
-        options.ResponseTimeout = 10_000;
+        options.AsyncTimeout = 10_000;
         options.ConnectTimeout = 10_000;
         return new TestRedisConnection(await ConnectionMultiplexer.ConnectAsync(options));
     }
