@@ -58,6 +58,15 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
             return await _inner.CheckAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        // A decision made with an aux_data JWT is worth no more than the token: an expired, not yet valid or
+        // unreadable token is Cerbos's to judge on every call (nothing read, nothing stored); a valid one caps
+        // the entry's life at its expiry, so a replayed token is never answered from cache after it.
+        var token = AuxTokenLifetime.Of(request.AuxJwt, _time.GetUtcNow());
+        if (!token.Cacheable)
+        {
+            return await _inner.CheckAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         var options = _options.Value;
         var keys = new string[request.Resources.Count];
         for (var i = 0; i < keys.Length; i++)
@@ -75,7 +84,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         var call = new CallSummary();
         if (results.Any(r => r is null))
         {
-            await ComputeMissesAsync(request, stamp, keys, results, call, cancellationToken).ConfigureAwait(false);
+            await ComputeMissesAsync(request, stamp, token, keys, results, call, cancellationToken).ConfigureAwait(false);
         }
 
         return new PdpCheckResult([.. results.Select(r => r!)], call.CallId ?? "cache", call.ProtocolError);
@@ -172,7 +181,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
     }
 
     private async Task ComputeMissesAsync(
-        PdpCheckRequest request, DecisionStamp stamp, string[] keys, ResourceDecision?[] results, CallSummary call, CancellationToken cancellationToken)
+        PdpCheckRequest request, DecisionStamp stamp, AuxTokenLifetime token, string[] keys, ResourceDecision?[] results, CallSummary call, CancellationToken cancellationToken)
     {
         var owned = new List<Miss>();
         var joined = new List<(Miss Miss, Task<ResourceDecision?> Answer)>();
@@ -193,7 +202,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
             }
         }
 
-        var ownCall = owned.Count > 0 ? CallInnerAsync(request, stamp, owned, results, call, cancellationToken) : Task.CompletedTask;
+        var ownCall = owned.Count > 0 ? CallInnerAsync(request, stamp, token, owned, results, call, cancellationToken) : Task.CompletedTask;
         var retry = new List<Miss>();
         foreach (var (miss, answer) in joined)
         {
@@ -214,13 +223,13 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         await ownCall.ConfigureAwait(false);
         if (retry.Count > 0)
         {
-            await CallInnerAsync(request, stamp, retry, results, call, cancellationToken).ConfigureAwait(false);
+            await CallInnerAsync(request, stamp, token, retry, results, call, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>One PDP call for every miss this request owns; stores what may be cached and ends the flights.</summary>
     private async Task CallInnerAsync(
-        PdpCheckRequest request, DecisionStamp stamp, List<Miss> misses, ResourceDecision?[] results, CallSummary call, CancellationToken cancellationToken)
+        PdpCheckRequest request, DecisionStamp stamp, AuxTokenLifetime token, List<Miss> misses, ResourceDecision?[] results, CallSummary call, CancellationToken cancellationToken)
     {
         var resources = misses.Select(m => request.Resources[m.Indexes[0]]).ToList();
         var shareable = new ResourceDecision?[misses.Count];
@@ -252,7 +261,13 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
                     continue;
                 }
 
-                var ttl = DecisionCachePolicy.Jittered(options.Ttl);
+                var ttl = token.Cap(DecisionCachePolicy.Jittered(options.Ttl), now);
+                if (ttl <= TimeSpan.Zero)
+                {
+                    // The token expired while Cerbos was deciding.
+                    continue;
+                }
+
                 var entry = new CachedDecision(
                     misses[j].Key, stamp.TenantId, stamp.TenantVersion, stamp.PrincipalId, stamp.PrincipalVersion,
                     stamp.PolicyEpoch, options.PolicyRevision, now + ttl, decision with { Source = DecisionSource.Cerbos });

@@ -8,6 +8,9 @@ internal sealed class DictionaryLocalCache : ILocalCache
 {
     public ConcurrentDictionary<object, object> Entries { get; } = new();
 
+    /// <summary>The TTL each entry was last stored with (not enforced here).</summary>
+    public ConcurrentDictionary<object, TimeSpan> Ttls { get; } = new();
+
     public int Clears { get; private set; }
 
     public bool TryGet<T>(object key, out T? value)
@@ -17,7 +20,11 @@ internal sealed class DictionaryLocalCache : ILocalCache
         return value is not null;
     }
 
-    public void Store(object key, object value, TimeSpan ttl) => Entries[key] = value;
+    public void Store(object key, object value, TimeSpan ttl)
+    {
+        Entries[key] = value;
+        Ttls[key] = ttl;
+    }
 
     public void Remove(object key) => Entries.TryRemove(key, out _);
 

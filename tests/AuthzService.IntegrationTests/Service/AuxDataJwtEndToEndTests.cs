@@ -209,9 +209,34 @@ public sealed class AuxDataJwtEndToEndTests
         StringAssert.StartsWith(ex.Status.Detail, "aux_data.key_set_id: requires aux_data.jwt");
     }
 
+    [TestMethod]
+    public async Task CheckResources_JwtExpiresWhileItsAllowIsCached_NotAnsweredFromCacheAfterExpiry()
+    {
+        // Issue 11.4: the token is part of the key, and now its expiry bounds the entry's life too.
+        var exp = DateTimeOffset.UtcNow.AddSeconds(3);
+        var request = Check("acme", "alice", "document", "read");
+        request.IncludeMeta = true;
+        request.AuxData = new AuxData
+        {
+            Jwt = SignedJwt(new Dictionary<string, object> { ["tenant_id"] = "acme", ["exp"] = exp.ToUnixTimeSeconds(), ["nonce"] = Guid.NewGuid().ToString("N") }),
+        };
+        var first = await s_service.CheckAsync(request);
+        var cached = await s_service.CheckAsync(request);
+
+        // Time has to pass for a token to expire; nothing else to wait on.
+        await Task.Delay(exp.AddSeconds(1.5) - DateTimeOffset.UtcNow);
+        var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request), "an expired token's ALLOW was answered from cache");
+
+        Assert.AreEqual(Effect.Allow, first.Results[0].Actions["read"]);
+        Assert.AreEqual(DecisionSource.Cerbos, first.Results[0].Meta.Source);
+        Assert.AreEqual(DecisionSource.CacheL1, cached.Results[0].Meta.Source, "a valid token's decision is cached");
+        Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode, "Cerbos judges the expired token");
+        Assert.AreEqual("aux_data.jwt: could not be verified by the policy decision point", ex.Status.Detail);
+    }
+
     private static string SignedJwt(Dictionary<string, object> claims)
     {
-        claims["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        claims.TryAdd("exp", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
         var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "ES256", typ = "JWT", kid = "k1" }));
         var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
         var signature = s_key.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
