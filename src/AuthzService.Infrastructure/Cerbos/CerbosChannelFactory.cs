@@ -1,5 +1,10 @@
-using AuthzService.Grpc.Client;
-using AuthzService.Infrastructure.Cerbos.Internal;
+using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
+using AuthzService.Tls;
+using Cerbos.Api.V1.Svc;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,15 +12,27 @@ using Microsoft.Extensions.Options;
 namespace AuthzService.Infrastructure.Cerbos;
 
 /// <summary>
-/// Owns the one gRPC channel to Cerbos: mTLS from the PEM files in <see cref="CerbosTlsOptions"/>
-/// (re-read when they change, so certificate rotation needs no restart) and retries on UNAVAILABLE.
+/// Owns the one gRPC channel to Cerbos (Grpc.Net.Client): mTLS from the PEM files in
+/// <see cref="CerbosTlsOptions"/> through <see cref="TlsClientHandler"/> (re-read when they change, so
+/// certificate rotation needs no restart), several HTTP/2 connections, keep-alive pings, and the channel's
+/// retry policy on UNAVAILABLE: the only retries of a Cerbos call.
 /// </summary>
 public sealed class CerbosChannelFactory : IDisposable
 {
     /// <summary>How long one TLS connection to Cerbos serves new calls before a fresh handshake replaces it.</summary>
     public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
 
-    private readonly Lazy<(GrpcChannel Channel, ReloadingTlsMaterial? Tls)> _channel;
+    /// <summary>How often the PEM files are checked for changes (on use).</summary>
+    public static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// PING after this much silence while a call is in flight. Go gRPC servers (Cerbos) answer pings closer
+    /// together than their enforcement minimum (5 minutes by default) with GOAWAY unless they have written
+    /// to the connection in between; pings only during calls, which end within their deadline, stay clear of it.
+    /// </summary>
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+
+    private readonly Lazy<GrpcChannel> _channel;
 
     public CerbosChannelFactory(IOptions<CerbosOptions> options, ILoggerFactory? loggerFactory = null)
     {
@@ -25,40 +42,82 @@ public sealed class CerbosChannelFactory : IDisposable
         _channel = new(() => Create(value, loggerFactory), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>The shared channel, after a (throttled) check for rotated TLS files.</summary>
-    public GrpcChannel GetChannel()
-    {
-        var (channel, tls) = _channel.Value;
-        tls?.RefreshIfDue();
-        return channel;
-    }
+    /// <summary>The shared channel.</summary>
+    public GrpcChannel GetChannel() => _channel.Value;
+
+    /// <summary>The generated Cerbos client on the shared channel (cheap: a client is a thin wrapper).</summary>
+    public CerbosService.CerbosServiceClient CreateClient() => new(_channel.Value);
 
     public void Dispose()
     {
         if (_channel.IsValueCreated)
         {
-            _channel.Value.Channel.Dispose();
+            _channel.Value.Dispose();
         }
     }
 
-    private static (GrpcChannel, ReloadingTlsMaterial?) Create(CerbosOptions options, ILoggerFactory loggerFactory)
+    /// <summary>The channel's retry policy: UNAVAILABLE only, within the call's deadline (gRFC A6).</summary>
+    internal static ServiceConfig? RetryConfig(int maxAttempts) => maxAttempts <= 1 ? null : new ServiceConfig
+    {
+        MethodConfigs =
+        {
+            new MethodConfig
+            {
+                Names = { MethodName.Default },
+                RetryPolicy = new RetryPolicy
+                {
+                    MaxAttempts = maxAttempts,
+                    InitialBackoff = TimeSpan.FromMilliseconds(100),
+                    MaxBackoff = TimeSpan.FromSeconds(2),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { StatusCode.Unavailable },
+                },
+            },
+        },
+    };
+
+    private static GrpcChannel Create(CerbosOptions options, ILoggerFactory loggerFactory)
     {
         var address = options.Address ?? throw new InvalidOperationException("Cerbos:Address is not set.");
-        var tls = address.Scheme == Uri.UriSchemeHttps
-            ? new ReloadingTlsMaterial(options.Tls, loggerFactory.CreateLogger<CerbosChannelFactory>())
-            : null;
-        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        var logger = loggerFactory.CreateLogger<CerbosChannelFactory>();
+        var tls = options.Tls;
+        Func<X509Certificate2Collection>? trusted = null;
+        Func<TlsIdentity>? identity = null;
+        if (address.Scheme == Uri.UriSchemeHttps)
         {
-            TrustedCaProvider = tls?.TrustedCas,
-            ClientCertificateProvider = tls?.ClientCertificate,
-            VerifyServerCertificate = options.Tls.Verify,
-            RetryPolicy = options.MaxAttempts > 1 ? new RetryPolicy { MaxAttempts = options.MaxAttempts } : null,
+            if (tls.CaCertificate is { Length: > 0 } ca)
+            {
+                var source = new ReloadingPemSource<X509Certificate2Collection>([ca], () => PemCertificates.LoadBundle(ca), ReloadInterval, logger);
+                trusted = () => source.Current;
+            }
+
+            if (tls.ClientCertificate is { Length: > 0 } cert && tls.ClientKey is { Length: > 0 } key)
+            {
+                var source = new ReloadingPemSource<TlsIdentity>([cert, key], () => TlsIdentity.FromPemFiles(cert, key), ReloadInterval, logger);
+                identity = () => source.Current;
+            }
+        }
+
+        var handler = new TlsClientHandler(address, new TlsClientOptions
+        {
+            TrustedCas = trusted,
+            ClientIdentity = identity,
+            VerifyServerCertificate = tls.Verify,
             // A dead PDP should cost the caller's budget, not the 10 s default connect timeout.
             ConnectTimeout = options.DefaultTimeout,
-            // Rotated certificates apply to new connections only; recycling bounds how long an old one stays in use.
-            PooledConnectionLifetime = tls is null ? Timeout.InfiniteTimeSpan : ConnectionLifetime,
+            KeepAlivePingDelay = KeepAlivePingDelay,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            // A CA rotation applies to new handshakes; recycling bounds how long an old connection stays in use.
+            PooledConnectionLifetime = trusted is null ? Timeout.InfiniteTimeSpan : ConnectionLifetime,
+        }, logger);
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
             LoggerFactory = loggerFactory,
+            ServiceConfig = RetryConfig(options.MaxAttempts),
+            // The channel caps every retry policy at this; the default (5) would cut Cerbos:MaxAttempts short.
+            MaxRetryAttempts = Math.Max(options.MaxAttempts, 1),
         });
-        return (channel, tls);
     }
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AuthzService.Core.Decisions;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.Infrastructure.Cerbos.Internal;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -107,7 +106,7 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
                     try
                     {
                         // The caller's trace continues in Cerbos: traceparent travels with every call.
-                        var options = new CallOptions(Headers: CerbosTelemetry.TraceHeaders(), Deadline: budget.Deadline, CancellationToken: token);
+                        var options = new CallOptions(headers: CerbosTelemetry.TraceHeaders(), deadline: budget.Deadline, cancellationToken: token);
                         return await call(options).ConfigureAwait(false);
                     }
                     catch (RpcException ex)

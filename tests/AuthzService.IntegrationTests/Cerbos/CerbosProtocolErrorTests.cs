@@ -121,13 +121,13 @@ public sealed class CerbosProtocolErrorTests
     }
 
     [TestMethod]
-    [DataRow(Grpc.StatusCode.InvalidArgument)]
-    [DataRow(Grpc.StatusCode.Internal)]
-    [DataRow(Grpc.StatusCode.PermissionDenied)]
-    [DataRow(Grpc.StatusCode.Unimplemented)]
-    public async Task CheckAsync_CerbosRejectsTheCall_ThrowsProtocolExceptionAndKeepsCircuitClosed(Grpc.StatusCode code)
+    [DataRow(global::Grpc.Core.StatusCode.InvalidArgument)]
+    [DataRow(global::Grpc.Core.StatusCode.Internal)]
+    [DataRow(global::Grpc.Core.StatusCode.PermissionDenied)]
+    [DataRow(global::Grpc.Core.StatusCode.Unimplemented)]
+    public async Task CheckAsync_CerbosRejectsTheCall_ThrowsProtocolExceptionAndKeepsCircuitClosed(global::Grpc.Core.StatusCode code)
     {
-        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(code, "nope"));
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(code, "nope"));
         var adapter = NewAdapter();
 
         for (var i = 0; i < 5; i++)
@@ -139,11 +139,11 @@ public sealed class CerbosProtocolErrorTests
     }
 
     [TestMethod]
-    [DataRow(Grpc.StatusCode.Unavailable)]
-    [DataRow(Grpc.StatusCode.DeadlineExceeded)]
-    public async Task CheckAsync_TransportFailure_ThrowsUnavailableAndOpensCircuit(Grpc.StatusCode code)
+    [DataRow(global::Grpc.Core.StatusCode.Unavailable)]
+    [DataRow(global::Grpc.Core.StatusCode.DeadlineExceeded)]
+    public async Task CheckAsync_TransportFailure_ThrowsUnavailableAndOpensCircuit(global::Grpc.Core.StatusCode code)
     {
-        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(code, "gone"));
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(code, "gone"));
         var adapter = NewAdapter();
 
         for (var i = 0; i < 2; i++)

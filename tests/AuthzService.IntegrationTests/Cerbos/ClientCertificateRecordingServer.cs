@@ -17,13 +17,15 @@ namespace AuthzService.IntegrationTests.Cerbos;
 
 /// <summary>
 /// A stand-in for Cerbos on Kestrel that REQUIRES a client certificate (Cerbos only verifies one when
-/// given) and records each presented certificate's subject. It answers CheckResources allowing everything.
+/// given) and records each presented certificate's subject and the intermediates sent with it. It answers
+/// CheckResources allowing everything, after answering the first <see cref="UnavailableFirst"/> calls UNAVAILABLE.
 /// </summary>
 internal sealed class ClientCertificateRecordingServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory _directory = new();
     private readonly IDisposable _serverCertificate;
+    private int _calls;
 
     private ClientCertificateRecordingServer(WebApplication app, TestCertificates certificates, IDisposable serverCertificate, int port)
     {
@@ -38,6 +40,15 @@ internal sealed class ClientCertificateRecordingServer : IAsyncDisposable
     public string CaCertPath { get; }
 
     public ConcurrentQueue<string> PresentedSubjects { get; } = new();
+
+    /// <summary>Subjects of the intermediates sent with each presented certificate, one entry per handshake.</summary>
+    public ConcurrentQueue<string[]> PresentedIntermediates { get; } = new();
+
+    /// <summary>How many of the first calls are answered UNAVAILABLE (a retryable status).</summary>
+    public int UnavailableFirst { get; set; }
+
+    /// <summary>CheckResources calls received.</summary>
+    public int Calls => Volatile.Read(ref _calls);
 
     public static async Task<ClientCertificateRecordingServer> StartAsync(TestCertificates certificates)
     {
@@ -55,15 +66,16 @@ internal sealed class ClientCertificateRecordingServer : IAsyncDisposable
             {
                 ServerCertificate = serverCertificate,
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                ClientCertificateValidation = (certificate, _, _) =>
+                ClientCertificateValidation = (certificate, chain, _) =>
                 {
                     self!.PresentedSubjects.Enqueue(certificate.Subject);
+                    self.PresentedIntermediates.Enqueue(chain is null ? [] : [.. chain.ChainPolicy.ExtraStore.Select(c => c.Subject)]);
                     return true;
                 },
             });
         }));
         var app = builder.Build();
-        app.MapPost("/cerbos.svc.v1.CerbosService/CheckResources", AllowEverythingAsync);
+        app.MapPost("/cerbos.svc.v1.CerbosService/CheckResources", context => self!.AnswerAsync(context));
         self = new ClientCertificateRecordingServer(app, certificates, serverCertificate, port);
         await app.StartAsync();
         return self;
@@ -75,6 +87,20 @@ internal sealed class ClientCertificateRecordingServer : IAsyncDisposable
         await _app.DisposeAsync();
         _serverCertificate.Dispose();
         _directory.Dispose();
+    }
+
+    private Task AnswerAsync(HttpContext context)
+    {
+        if (Interlocked.Increment(ref _calls) <= UnavailableFirst)
+        {
+            // Trailers-only: the status in the response headers, no message.
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "14";
+            context.Response.Headers["grpc-message"] = "try again";
+            return Task.CompletedTask;
+        }
+
+        return AllowEverythingAsync(context);
     }
 
     private static async Task AllowEverythingAsync(HttpContext context)

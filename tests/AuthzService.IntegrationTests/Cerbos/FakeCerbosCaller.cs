@@ -1,7 +1,7 @@
-using AuthzService.Grpc.Client;
 using AuthzService.Infrastructure.Cerbos.Internal;
 using Cerbos.Api.V1.Request;
 using Cerbos.Api.V1.Response;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

@@ -155,7 +155,7 @@ public sealed class CertificateRotationTests
         using var rotated = cerbos.Certificates.IssueClient("authz-service-rotated");
         TestCertificates.WritePem(rotated, files.Path, "client");
         await LogWaiter.WaitForAsync(
-            service.Logs, l => l.Category.Contains("Cerbos", StringComparison.Ordinal) && l.EventId == 3107 && l.Message.Contains("client.crt", StringComparison.Ordinal),
+            service.Logs, l => l.Category.Contains("Cerbos", StringComparison.Ordinal) && l.EventId == 6400 && l.Message.Contains("client.crt", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20));
         await load.WaitForMoreAsync(20);
         await load.StopAsync();

@@ -1,4 +1,4 @@
-using AuthzService.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace AuthzService.Infrastructure.Cerbos.Internal;
@@ -27,12 +27,6 @@ internal static partial class CerbosLog
 
     [LoggerMessage(3106, LogLevel.Debug, "Cerbos {Method} rejected without a call: the circuit is open (request_id {RequestId})")]
     public static partial void CircuitRejected(ILogger logger, string method, string requestId);
-
-    [LoggerMessage(3107, LogLevel.Information, "Reloaded Cerbos TLS material from {Path}")]
-    public static partial void TlsMaterialReloaded(ILogger logger, string path);
-
-    [LoggerMessage(3108, LogLevel.Warning, "Could not reload Cerbos TLS material from {Path}; keeping the previous one")]
-    public static partial void TlsMaterialReloadFailed(ILogger logger, string path, Exception exception);
 
     // Debug: one caller with tiny deadlines must not flood the log; the calls metric counts them (outcome caller_deadline).
     [LoggerMessage(6100, LogLevel.Debug,

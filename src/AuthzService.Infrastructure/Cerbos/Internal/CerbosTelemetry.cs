@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using AuthzService.Grpc;
+using Grpc.Core;
 
 namespace AuthzService.Infrastructure.Cerbos.Internal;
 
@@ -56,7 +56,7 @@ internal sealed class CerbosTelemetry
             return null;
         }
 
-        var headers = new Metadata().Add("traceparent", id);
+        var headers = new Metadata { { "traceparent", id } };
         if (!string.IsNullOrEmpty(current.TraceStateString))
         {
             headers.Add("tracestate", current.TraceStateString);
