@@ -156,15 +156,15 @@ public sealed class CerbosProtocolErrorTests
     }
 
     [TestMethod]
-    [DataRow(Grpc.StatusCode.DeadlineExceeded)]
-    [DataRow(Grpc.StatusCode.Cancelled)]
-    public async Task CheckAsync_CallerCancelled_ThrowsOperationCanceledAndKeepsCircuitClosed(Grpc.StatusCode code)
+    [DataRow(global::Grpc.Core.StatusCode.DeadlineExceeded)]
+    [DataRow(global::Grpc.Core.StatusCode.Cancelled)]
+    public async Task CheckAsync_CallerCancelled_ThrowsOperationCanceledAndKeepsCircuitClosed(global::Grpc.Core.StatusCode code)
     {
         using var cts = new CancellationTokenSource();
         _cerbos.Check = _ =>
         {
             cts.Cancel();
-            throw new Grpc.RpcException(new Grpc.Status(code, "gone"));
+            throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(code, "gone"));
         };
         var adapter = NewAdapter();
 
@@ -179,7 +179,7 @@ public sealed class CerbosProtocolErrorTests
     [TestMethod]
     public async Task CheckAsync_DeadlineExceededUnderCallerDeadlineShorterThanOurs_ThrowsDeadlineExceededAndKeepsCircuitClosed()
     {
-        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(Grpc.StatusCode.DeadlineExceeded, "too late"));
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.DeadlineExceeded, "too late"));
         var adapter = NewAdapter();
 
         for (var i = 0; i < 5; i++)
@@ -194,12 +194,12 @@ public sealed class CerbosProtocolErrorTests
     }
 
     [TestMethod]
-    [DataRow(Grpc.StatusCode.Unavailable)]
-    [DataRow(Grpc.StatusCode.Cancelled)]
-    public async Task CheckAsync_FailureOnceTheCallersShorterDeadlinePassed_ThrowsDeadlineExceededAndKeepsCircuitClosed(Grpc.StatusCode code)
+    [DataRow(global::Grpc.Core.StatusCode.Unavailable)]
+    [DataRow(global::Grpc.Core.StatusCode.Cancelled)]
+    public async Task CheckAsync_FailureOnceTheCallersShorterDeadlinePassed_ThrowsDeadlineExceededAndKeepsCircuitClosed(global::Grpc.Core.StatusCode code)
     {
         // Cerbos gives up at the deadline it was sent and resets the stream; a transport may call that either.
-        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(code, "stream reset"));
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(code, "stream reset"));
         var adapter = NewAdapter();
 
         for (var i = 0; i < 5; i++)
@@ -214,7 +214,7 @@ public sealed class CerbosProtocolErrorTests
     [TestMethod]
     public async Task CheckAsync_DeadlineExceededUnderCallerDeadlineLongerThanOurs_CountsAgainstTheCircuit()
     {
-        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(Grpc.StatusCode.DeadlineExceeded, "too late"));
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.DeadlineExceeded, "too late"));
         var adapter = NewAdapter();
 
         for (var i = 0; i < 2; i++)
@@ -230,7 +230,7 @@ public sealed class CerbosProtocolErrorTests
     [TestMethod]
     public async Task CheckAsync_UnavailableUnderShortCallerDeadline_CountsAgainstTheCircuit()
     {
-        _cerbos.Check = _ => throw new Grpc.RpcException(new Grpc.Status(Grpc.StatusCode.Unavailable, "connection refused"));
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Unavailable, "connection refused"));
         var adapter = NewAdapter();
 
         for (var i = 0; i < 2; i++)
