@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using AuthzService.Client.Internal;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
+using Grpc.Core;
 
 namespace AuthzService.Client;
 
@@ -13,13 +12,13 @@ public sealed partial class AuthzClient
     public Task<UpsertTenantResponse> UpsertTenantAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        return CallAsync(AuthzMethods.UpsertTenant, new UpsertTenantRequest { Tenant = tenant }, UpsertTenantResponse.Parser, cancellationToken);
+        return CallAsync(new UpsertTenantRequest { Tenant = tenant }, _membership.UpsertTenantAsync, cancellationToken);
     }
 
     /// <summary>Deletes a tenant with its teams and memberships. Idempotent: <c>Deleted</c> is false when there was nothing to delete.</summary>
     /// <exception cref="AuthzException">The call failed.</exception>
     public Task<DeleteTenantResponse> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
-        CallAsync(AuthzMethods.DeleteTenant, new DeleteTenantRequest { TenantId = tenantId ?? string.Empty }, DeleteTenantResponse.Parser, cancellationToken);
+        CallAsync(new DeleteTenantRequest { TenantId = tenantId ?? string.Empty }, _membership.DeleteTenantAsync, cancellationToken);
 
     /// <summary>Reads one tenant; null when it does not exist.</summary>
     /// <exception cref="AuthzException">The call failed for another reason.</exception>
@@ -28,7 +27,7 @@ public sealed partial class AuthzClient
         try
         {
             var response = await CallAsync(
-                AuthzMethods.GetTenant, new GetTenantRequest { TenantId = tenantId ?? string.Empty }, GetTenantResponse.Parser, cancellationToken).ConfigureAwait(false);
+                new GetTenantRequest { TenantId = tenantId ?? string.Empty }, _membership.GetTenantAsync, cancellationToken).ConfigureAwait(false);
             return response.Tenant;
         }
         catch (AuthzException ex) when (ex.StatusCode == StatusCode.NotFound)
@@ -40,7 +39,7 @@ public sealed partial class AuthzClient
     /// <summary>One page of tenants in id order.</summary>
     /// <exception cref="AuthzException">The call failed.</exception>
     public Task<ListTenantsResponse> ListTenantsAsync(ListTenantsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(AuthzMethods.ListTenants, request, ListTenantsResponse.Parser, cancellationToken);
+        CallAsync(request, _membership.ListTenantsAsync, cancellationToken);
 
     /// <summary>Every tenant in id order, fetching pages as the enumeration goes (each page has its own deadline).</summary>
     /// <exception cref="AuthzException">A page call failed.</exception>
@@ -65,8 +64,7 @@ public sealed partial class AuthzClient
     public Task<UpsertMembershipResponse> UpsertMembershipAsync(Membership membership, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(membership);
-        return CallAsync(
-            AuthzMethods.UpsertMembership, new UpsertMembershipRequest { Membership = membership }, UpsertMembershipResponse.Parser, cancellationToken);
+        return CallAsync(new UpsertMembershipRequest { Membership = membership }, _membership.UpsertMembershipAsync, cancellationToken);
     }
 
     /// <summary>Removes one membership (the tenant-wide one when <paramref name="teamId"/> is empty). Idempotent.</summary>
@@ -74,15 +72,14 @@ public sealed partial class AuthzClient
     public Task<DeleteMembershipResponse> DeleteMembershipAsync(
         string tenantId, string principalId, string? teamId = null, CancellationToken cancellationToken = default) =>
         CallAsync(
-            AuthzMethods.DeleteMembership,
             new DeleteMembershipRequest { TenantId = tenantId ?? string.Empty, PrincipalId = principalId ?? string.Empty, TeamId = teamId ?? string.Empty },
-            DeleteMembershipResponse.Parser,
+            _membership.DeleteMembershipAsync,
             cancellationToken);
 
     /// <summary>One page of a tenant's memberships, ordered by principal then team.</summary>
     /// <exception cref="AuthzException">The call failed.</exception>
     public Task<ListMembershipsResponse> ListMembershipsAsync(ListMembershipsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(AuthzMethods.ListMemberships, request, ListMembershipsResponse.Parser, cancellationToken);
+        CallAsync(request, _membership.ListMembershipsAsync, cancellationToken);
 
     /// <summary>Every membership of a tenant (optionally of one principal), fetching pages as the enumeration goes.</summary>
     /// <exception cref="AuthzException">A page call failed.</exception>

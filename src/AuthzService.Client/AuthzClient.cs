@@ -1,17 +1,17 @@
 using System.Diagnostics.CodeAnalysis;
 using AuthzService.Client.Internal;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
-using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AuthzService.Client;
 
 /// <summary>
-/// Typed client for every AuthzService RPC. Every call has a deadline (<see cref="DefaultTimeout"/>
+/// Typed client for every AuthzService RPC, on the generated grpc-dotnet clients over one
+/// <see cref="GrpcChannel"/> (Grpc.Net.Client). Every call has a deadline (<see cref="DefaultTimeout"/>
 /// unless <see cref="WithTimeout"/> says otherwise) and honours cancellation; failures surface as
 /// <see cref="AuthzException"/> subtypes. Thread-safe: create one per process (or let
 /// <c>services.AddAuthzClient(configuration)</c>
@@ -22,28 +22,38 @@ public sealed partial class AuthzClient : IDisposable
     private readonly GrpcChannel _channel;
     private readonly bool _ownsChannel;
     private readonly ILogger _logger;
+    private readonly AuthorizationService.AuthorizationServiceClient _authorization;
+    private readonly MembershipService.MembershipServiceClient _membership;
+    private readonly CacheService.CacheServiceClient _cache;
+    private readonly Health.HealthClient _health;
 
     /// <summary>Creates a client and its connection pool from <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public AuthzClient(AuthzClientOptions options, ILoggerFactory? loggerFactory = null)
+        : this(ChannelFactory.Create(options, loggerFactory), ownsChannel: true, options.DefaultTimeout, new Uri(options.Address!, UriKind.Absolute), loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _channel = ChannelFactory.Create(options, loggerFactory);
-        _ownsChannel = true;
-        DefaultTimeout = options.DefaultTimeout;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AuthzClient>();
     }
 
-    private AuthzClient(GrpcChannel channel, TimeSpan timeout, ILogger logger)
+    private AuthzClient(GrpcChannel channel, bool ownsChannel, TimeSpan timeout, Uri address, ILoggerFactory? loggerFactory)
+        : this(channel, ownsChannel, timeout, address, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AuthzClient>())
+    {
+    }
+
+    private AuthzClient(GrpcChannel channel, bool ownsChannel, TimeSpan timeout, Uri address, ILogger logger)
     {
         _channel = channel;
-        _ownsChannel = false;
+        _ownsChannel = ownsChannel;
         DefaultTimeout = timeout;
+        Address = address;
         _logger = logger;
+        _authorization = new AuthorizationService.AuthorizationServiceClient(channel);
+        _membership = new MembershipService.MembershipServiceClient(channel);
+        _cache = new CacheService.CacheServiceClient(channel);
+        _health = new Health.HealthClient(channel);
     }
 
     /// <summary>The service address.</summary>
-    public Uri Address => _channel.Address;
+    public Uri Address { get; }
 
     /// <summary>The deadline every call of this client gets.</summary>
     public TimeSpan DefaultTimeout { get; }
@@ -55,7 +65,7 @@ public sealed partial class AuthzClient : IDisposable
     public AuthzClient WithTimeout(TimeSpan timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        return new AuthzClient(_channel, timeout, _logger);
+        return new AuthzClient(_channel, ownsChannel: false, timeout, Address, _logger);
     }
 
     /// <summary>Starts a check for <paramref name="principalId"/> acting in <paramref name="tenantId"/>; see <see cref="CheckRequestBuilder"/>.</summary>
@@ -131,17 +141,17 @@ public sealed partial class AuthzClient : IDisposable
     /// <summary>Decides every action on every resource of the request (<c>AuthorizationService/CheckResources</c>).</summary>
     /// <exception cref="AuthzException">The call failed; see the subtypes for the common statuses.</exception>
     public Task<CheckResourcesResponse> CheckResourcesAsync(CheckResourcesRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(AuthzMethods.CheckResources, request, CheckResourcesResponse.Parser, cancellationToken);
+        CallAsync(request, _authorization.CheckResourcesAsync, cancellationToken);
 
     /// <summary>Returns the query plan for filtering lists of one resource kind (<c>AuthorizationService/PlanResources</c>).</summary>
     /// <exception cref="AuthzException">The call failed.</exception>
     public Task<PlanResourcesResponse> PlanResourcesAsync(PlanResourcesRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(AuthzMethods.PlanResources, request, PlanResourcesResponse.Parser, cancellationToken);
+        CallAsync(request, _authorization.PlanResourcesAsync, cancellationToken);
 
     /// <summary>Bumps cached-decision generations (<c>CacheService/Invalidate</c>). Idempotent.</summary>
     /// <exception cref="AuthzException">The call failed.</exception>
     public Task<InvalidateResponse> InvalidateAsync(InvalidateRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync(AuthzMethods.Invalidate, request, InvalidateResponse.Parser, cancellationToken);
+        CallAsync(request, _cache.InvalidateAsync, cancellationToken);
 
     /// <summary>Drops every cached decision of one principal in one tenant.</summary>
     /// <exception cref="AuthzException">The call failed.</exception>
@@ -172,7 +182,7 @@ public sealed partial class AuthzClient : IDisposable
     public async Task<HealthCheckResponse.Types.ServingStatus> CheckHealthAsync(string service = "", CancellationToken cancellationToken = default)
     {
         var response = await CallAsync(
-            AuthzMethods.HealthCheck, new HealthCheckRequest { Service = service ?? string.Empty }, HealthCheckResponse.Parser, cancellationToken).ConfigureAwait(false);
+            new HealthCheckRequest { Service = service ?? string.Empty }, _health.CheckAsync, cancellationToken).ConfigureAwait(false);
         return response.Status;
     }
 
@@ -185,16 +195,17 @@ public sealed partial class AuthzClient : IDisposable
         }
     }
 
+    // Every RPC goes through here: the client's deadline, the caller's token, one place that maps failures.
     private async Task<TResponse> CallAsync<TRequest, TResponse>(
-        string method, TRequest request, MessageParser<TResponse> parser, CancellationToken cancellationToken)
-        where TRequest : IMessage
-        where TResponse : IMessage<TResponse>
+        TRequest request, Func<TRequest, CallOptions, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken)
+        where TRequest : class
     {
         ArgumentNullException.ThrowIfNull(request);
-        var options = new CallOptions(CancellationToken: cancellationToken).WithTimeout(DefaultTimeout);
+        var options = new CallOptions(deadline: DateTime.UtcNow + DefaultTimeout, cancellationToken: cancellationToken);
         try
         {
-            return await _channel.CallUnaryAsync(method, request, parser, options).ConfigureAwait(false);
+            using var pending = call(request, options);
+            return await pending.ResponseAsync.ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

@@ -23,10 +23,16 @@ public sealed class AuthzClientOptions
     /// </summary>
     public string? Address { get; set; }
 
-    /// <summary>PEM file with the CA certificate(s) the server certificate must chain to. Empty: the system trust store.</summary>
+    /// <summary>
+    /// PEM file with the CA certificate(s) the server certificate must chain to (custom trust: the system store
+    /// cannot vouch for the server). Re-read when it changes. Empty: the system trust store.
+    /// </summary>
     public string? CaCertificatePath { get; set; }
 
-    /// <summary>PEM file with the client certificate for mutual TLS; needs <see cref="ClientKeyPath"/>.</summary>
+    /// <summary>
+    /// PEM file with the client certificate for mutual TLS, intermediates after it (sent with it); needs
+    /// <see cref="ClientKeyPath"/>. Both are re-read when they change: new calls use the new certificate.
+    /// </summary>
     public string? ClientCertificatePath { get; set; }
 
     /// <summary>PEM file with the private key of <see cref="ClientCertificatePath"/>.</summary>

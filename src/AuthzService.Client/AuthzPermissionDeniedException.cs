@@ -1,4 +1,4 @@
-using AuthzService.Grpc;
+using Grpc.Core;
 
 namespace AuthzService.Client;
 

@@ -1,5 +1,5 @@
 using AuthzService.Client.Internal;
-using AuthzService.Grpc;
+using Grpc.Core;
 
 namespace AuthzService.Client;
 

@@ -65,14 +65,28 @@ public sealed class TlsClientHandler : HttpMessageHandler
         {
             return await Current().SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError && ex.InnerException is not IOException)
+        catch (HttpRequestException ex) when (!HasIOException(ex))
         {
-            // A failed TLS handshake is a failed connection: UNAVAILABLE, as gRPC's other implementations report
-            // it (statuscodes.md; GRPC.md C3). Grpc.Net.Client derives UNAVAILABLE from an IOException in the
-            // chain; the AuthenticationException SslStream throws alone would make it INTERNAL.
-            throw new HttpRequestException(
-                ex.HttpRequestError, ex.Message, new IOException("The TLS handshake failed.", ex.InnerException), ex.StatusCode);
+            // No response: the connection could not be made or used (refused, TLS handshake failed, the peer hung
+            // up during the HTTP/2 preface). That is UNAVAILABLE, as gRPC's other implementations report it
+            // (statuscodes.md; GRPC.md C3). Grpc.Net.Client derives UNAVAILABLE from an IOException in the
+            // chain; without one (a certificate refused by our own validation, for instance) it reports INTERNAL.
+            // Stream resets (HttpProtocolException, an IOException) keep Grpc.Net.Client's mapping of their error codes.
+            throw new HttpRequestException(ex.HttpRequestError, ex.Message, new IOException("The connection failed.", ex.InnerException), ex.StatusCode);
         }
+    }
+
+    private static bool HasIOException(Exception ex)
+    {
+        for (var current = ex.InnerException; current is not null; current = current.InnerException)
+        {
+            if (current is IOException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc />

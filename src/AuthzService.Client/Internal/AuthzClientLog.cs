@@ -1,5 +1,5 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace AuthzService.Client.Internal;

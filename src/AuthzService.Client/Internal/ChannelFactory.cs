@@ -1,47 +1,109 @@
 using System.Security.Cryptography.X509Certificates;
-using AuthzService.Grpc.Client;
+using AuthzService.Tls;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AuthzService.Client.Internal;
 
-/// <summary>Turns validated <see cref="AuthzClientOptions"/> into a <see cref="GrpcChannel"/>.</summary>
+/// <summary>
+/// Turns validated <see cref="AuthzClientOptions"/> into a <see cref="GrpcChannel"/>: the transport is
+/// AuthzService.Tls's <see cref="TlsClientHandler"/> (custom CA trust, a client certificate sent with its
+/// intermediates, PEM files re-read when they change), retries are the channel's service-config policy.
+/// </summary>
 internal static class ChannelFactory
 {
+    /// <summary>How often (at most, on use) the PEM files are checked for changes.</summary>
+    public static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>PING after this much silence while a call is in flight: a connection gone dead fails the call, not its deadline.</summary>
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+
     public static GrpcChannel Create(AuthzClientOptions options, ILoggerFactory? loggerFactory)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid AuthzClient options: " + string.Join(" ", errors), nameof(options));
         }
 
-        var channelOptions = new GrpcChannelOptions
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("AuthzService.Client.Transport");
+        var address = new Uri(options.Address!, UriKind.Absolute);
+        var handler = new TlsClientHandler(address, new TlsClientOptions
         {
-            TrustedCaCertificates = options.TrustedCaCertificates
-                ?? (string.IsNullOrWhiteSpace(options.CaCertificatePath) ? null : LoadCertificates(options.CaCertificatePath)),
-            ClientCertificate = options.ClientCertificate
-                ?? (string.IsNullOrWhiteSpace(options.ClientCertificatePath)
-                    ? null
-                    : LoadClientCertificate(options.ClientCertificatePath, options.ClientKeyPath!)),
+            TrustedCas = TrustedCas(options, logger),
+            ClientIdentity = ClientIdentity(options, logger),
             VerifyServerCertificate = options.VerifyServerCertificate,
-            RetryPolicy = options.RetryAttempts > 1 ? new RetryPolicy { MaxAttempts = options.RetryAttempts } : null,
+            KeepAlivePingDelay = KeepAlivePingDelay,
+        }, logger);
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
             LoggerFactory = loggerFactory,
-        };
-        return GrpcChannel.ForAddress(new Uri(options.Address!, UriKind.Absolute), channelOptions);
+            ServiceConfig = RetryConfig(options.RetryAttempts),
+            MaxRetryAttempts = options.RetryAttempts,
+        });
     }
 
-    private static X509Certificate2Collection LoadCertificates(string path)
+    /// <summary>UNAVAILABLE only, before the service answered and within the deadline (gRFC A6).</summary>
+    private static ServiceConfig? RetryConfig(int attempts) => attempts <= 1 ? null : new ServiceConfig
     {
-        var certificates = new X509Certificate2Collection();
-        certificates.ImportFromPemFile(path);
-        return certificates.Count > 0 ? certificates : throw new InvalidDataException($"'{path}' holds no PEM certificate.");
+        MethodConfigs =
+        {
+            new MethodConfig
+            {
+                Names = { MethodName.Default },
+                RetryPolicy = new RetryPolicy
+                {
+                    MaxAttempts = attempts,
+                    InitialBackoff = TimeSpan.FromMilliseconds(100),
+                    MaxBackoff = TimeSpan.FromSeconds(2),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { StatusCode.Unavailable },
+                },
+            },
+        },
+    };
+
+    private static Func<X509Certificate2Collection>? TrustedCas(AuthzClientOptions options, ILogger logger)
+    {
+        if (options.TrustedCaCertificates is { Count: > 0 } inCode)
+        {
+            X509Certificate2Collection fixedSet = [.. inCode];
+            return () => fixedSet;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.CaCertificatePath))
+        {
+            return null;
+        }
+
+        var path = options.CaCertificatePath;
+        var source = new ReloadingPemSource<X509Certificate2Collection>([path], () => PemCertificates.LoadBundle(path), ReloadInterval, logger);
+        return () => source.Current;
     }
 
-    private static X509Certificate2 LoadClientCertificate(string certPath, string keyPath)
+    private static Func<TlsIdentity>? ClientIdentity(AuthzClientOptions options, ILogger logger)
     {
-        using var pem = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-        // On Linux, SslStream cannot present a key that only lives in an ephemeral PEM import; a PKCS#12
-        // round trip gives it a key it can use for the handshake.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        if (options.ClientCertificate is { } inCode)
+        {
+            var identity = TlsIdentity.FromCertificate(inCode);
+            return () => identity;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientCertificatePath))
+        {
+            return null;
+        }
+
+        var cert = options.ClientCertificatePath;
+        var key = options.ClientKeyPath!;
+        var source = new ReloadingPemSource<TlsIdentity>([cert, key], () => TlsIdentity.FromPemFiles(cert, key), ReloadInterval, logger);
+        return () => source.Current;
     }
 }

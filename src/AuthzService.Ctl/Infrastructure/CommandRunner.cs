@@ -76,11 +76,11 @@ internal sealed class CommandRunner
 
     private static string StatusName(AuthzException ex) => ex.StatusCode switch
     {
-        Grpc.StatusCode.Unavailable => "UNAVAILABLE (service or a dependency unreachable)",
-        Grpc.StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED (try a larger --timeout)",
-        Grpc.StatusCode.PermissionDenied => "PERMISSION_DENIED",
-        Grpc.StatusCode.Unauthenticated => "UNAUTHENTICATED (check --cert/--key)",
-        Grpc.StatusCode.NotFound => "NOT_FOUND",
+        global::Grpc.Core.StatusCode.Unavailable => "UNAVAILABLE (service or a dependency unreachable)",
+        global::Grpc.Core.StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED (try a larger --timeout)",
+        global::Grpc.Core.StatusCode.PermissionDenied => "PERMISSION_DENIED",
+        global::Grpc.Core.StatusCode.Unauthenticated => "UNAUTHENTICATED (check --cert/--key)",
+        global::Grpc.Core.StatusCode.NotFound => "NOT_FOUND",
         var code => code.ToString().ToUpperInvariant(),
     };
 }

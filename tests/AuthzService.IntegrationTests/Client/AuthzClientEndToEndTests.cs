@@ -150,7 +150,7 @@ public sealed class AuthzClientEndToEndTests
             () => client.Check("acme", "alice").Resource(Document("acme", "bob")).Actions("read").ExecuteAsync(TestContext.CancellationToken));
         var allowed = await client.IsAllowedAsync("acme", "alice", Document("acme", "bob"), "read", TestContext.CancellationToken);
 
-        Assert.AreEqual(Grpc.StatusCode.Unavailable, ex.StatusCode);
+        Assert.AreEqual(global::Grpc.Core.StatusCode.Unavailable, ex.StatusCode);
         Assert.IsFalse(allowed);
         Assert.IsTrue(logs.Lines.Any(l => l.Level == LogLevel.Warning && l.Message.Contains("Failing closed", StringComparison.Ordinal)
             && l.Message.Contains("Unavailable", StringComparison.Ordinal)), logs.Text);
@@ -166,7 +166,7 @@ public sealed class AuthzClientEndToEndTests
             () => client.CheckResourcesAsync(new CheckRequestBuilder("acme", "alice").Resource(Document("acme", "bob")).Actions("read").Build(), TestContext.CancellationToken));
         var allowed = await client.IsAllowedAsync("acme", "alice", Document("acme", "bob"), "read", TestContext.CancellationToken);
 
-        Assert.AreEqual(Grpc.StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.AreEqual(global::Grpc.Core.StatusCode.DeadlineExceeded, ex.StatusCode);
         Assert.IsFalse(allowed);
     }
 

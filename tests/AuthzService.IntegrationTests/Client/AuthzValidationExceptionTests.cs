@@ -1,5 +1,5 @@
 using AuthzService.Client;
-using AuthzService.Grpc;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.Client;
 
