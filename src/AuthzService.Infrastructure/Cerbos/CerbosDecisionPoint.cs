@@ -18,6 +18,8 @@ namespace AuthzService.Infrastructure.Cerbos;
 /// </summary>
 public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
 {
+    private static readonly TimeSpan DeadlineSlack = TimeSpan.FromMilliseconds(2);
+
     private readonly ICerbosCaller _caller;
     private readonly CerbosOptions _options;
     private readonly ILogger _logger;
@@ -147,11 +149,14 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
     /// <summary>
     /// True when the caller's deadline, shorter than our own timeout, is what ended the call: DEADLINE_EXCEEDED
     /// under it, or any failure seen once it has passed (Cerbos itself may give up at the deadline it was sent
-    /// and reset the stream, which a transport may report as UNAVAILABLE or CANCELLED). A failure before a
-    /// caller's deadline, or under our own, is Cerbos's.
+    /// and reset the stream, which a transport may report as UNAVAILABLE or CANCELLED, or stop its engine and answer
+    /// INTERNAL). A failure before a caller's deadline, or under our own, is Cerbos's. grpc-timeout travels in whole
+    /// milliseconds, so Cerbos may reset the stream just before the deadline by our clock: <see cref="DeadlineSlack"/>
+    /// absorbs that (seen in CI: RST_STREAM CANCEL before a 1-5 ms deadline by our clock).
     /// </summary>
     private bool CallerDeadlineEnded(StatusCode status, CallBudget budget) =>
-        budget.CallerBound && (status == StatusCode.DeadlineExceeded || _time.GetUtcNow().UtcDateTime >= budget.Deadline);
+        budget.CallerBound && (status == StatusCode.DeadlineExceeded || _time.GetUtcNow().UtcDateTime >= budget.Deadline - DeadlineSlack);
+
 
     private Exception Translate(RpcException ex, string method, string requestId, CallBudget budget, CancellationToken callerToken)
     {
@@ -162,7 +167,9 @@ public sealed class CerbosDecisionPoint : IPolicyDecisionPoint
         {
             case StatusCode.Cancelled or StatusCode.DeadlineExceeded when callerToken.IsCancellationRequested:
                 return new OperationCanceledException("The caller cancelled the Cerbos call.", ex, callerToken);
-            case StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled when CallerDeadlineEnded(ex.StatusCode, budget):
+            // Cerbos's engine stopped by the deadline it was sent answers INTERNAL "Policy check failed".
+            case StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Internal
+                when CallerDeadlineEnded(ex.StatusCode, budget):
                 CerbosLog.CallerDeadlineExceeded(_logger, method, ex.StatusCode, budget.Budget, requestId);
                 return new PdpDeadlineExceededException("The caller's deadline passed before Cerbos answered.", ex);
             case StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled:

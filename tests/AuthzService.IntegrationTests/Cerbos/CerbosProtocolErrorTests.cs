@@ -196,9 +196,11 @@ public sealed class CerbosProtocolErrorTests
     [TestMethod]
     [DataRow(global::Grpc.Core.StatusCode.Unavailable)]
     [DataRow(global::Grpc.Core.StatusCode.Cancelled)]
+    [DataRow(global::Grpc.Core.StatusCode.Internal)]
     public async Task CheckAsync_FailureOnceTheCallersShorterDeadlinePassed_ThrowsDeadlineExceededAndKeepsCircuitClosed(global::Grpc.Core.StatusCode code)
     {
-        // Cerbos gives up at the deadline it was sent and resets the stream; a transport may call that either.
+        // Cerbos gives up at the deadline it was sent and resets the stream (a transport may call that UNAVAILABLE
+        // or CANCELLED), or its engine stops and it answers INTERNAL "Policy check failed".
         _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(code, "stream reset"));
         var adapter = NewAdapter();
 
@@ -209,6 +211,31 @@ public sealed class CerbosProtocolErrorTests
         }
 
         Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, adapter.CircuitState);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_StreamResetAMillisecondBeforeTheCallersDeadline_IsTheCallersDeadline()
+    {
+        // grpc-timeout travels in whole milliseconds, so Cerbos's reset may arrive just before the deadline by our clock.
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Cancelled, "stream reset"));
+        var adapter = NewAdapter();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var request = TwoResources() with { Deadline = DateTime.UtcNow.AddMilliseconds(1) };
+            await Assert.ThrowsExactlyAsync<PdpDeadlineExceededException>(() => adapter.CheckAsync(request, CancellationToken.None));
+        }
+
+        Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, adapter.CircuitState);
+    }
+
+    [TestMethod]
+    public async Task CheckAsync_InternalWellBeforeTheCallersDeadline_IsAProtocolError()
+    {
+        _cerbos.Check = _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.Internal, "boom"));
+        var request = TwoResources() with { Deadline = DateTime.UtcNow.AddMilliseconds(500) };
+
+        await Assert.ThrowsExactlyAsync<PdpProtocolException>(() => NewAdapter().CheckAsync(request, CancellationToken.None));
     }
 
     [TestMethod]
