@@ -13,7 +13,8 @@ namespace AuthzService.Core.Caching;
 /// Correctness rests on the key (<see cref="DecisionCacheKey"/>): it contains every version the decision
 /// depends on, so after a change the next request builds a new key and misses; stale entries are never
 /// looked up again. That is also why a check that started before a change and stores after it cannot
-/// serve its ALLOW later: it stores under the old versions' key.
+/// serve its ALLOW later: it stores under the old versions' key. A check that ends after this replica
+/// learnt of a newer policy epoch stores nothing at all (<see cref="IsSuperseded"/>).
 /// </remarks>
 public sealed class CachingDecisionPoint : IPolicyDecisionPoint
 {
@@ -24,6 +25,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
     private readonly CacheMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly PrincipalCacheInvalidation? _invalidation;
     private readonly SingleFlight<ResourceDecision> _flights = new();
 
     public CachingDecisionPoint(
@@ -33,7 +35,8 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         IOptions<CacheOptions> options,
         CacheMetrics metrics,
         ILogger<CachingDecisionPoint> logger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        PrincipalCacheInvalidation? invalidation = null)
     {
         _inner = inner;
         _l1 = l1;
@@ -42,6 +45,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         _metrics = metrics;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _invalidation = invalidation;
     }
 
     /// <summary>Keys with a PDP call in progress (for tests and diagnostics).</summary>
@@ -247,6 +251,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
             call.Record(answer);
             var options = _options.Value;
             var now = _time.GetUtcNow();
+            var superseded = IsSuperseded(stamp);
             var stored = new List<CachedDecision>(misses.Count);
             for (var j = 0; j < misses.Count; j++)
             {
@@ -256,7 +261,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
                     results[i] = decision;
                 }
 
-                if (!DecisionCachePolicy.IsCacheable(answer, resources[j], decision))
+                if (superseded || !DecisionCachePolicy.IsCacheable(answer, resources[j], decision))
                 {
                     continue;
                 }
@@ -292,6 +297,23 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// True when this replica has been told of a newer policy epoch than the one the request was stamped with
+    /// (read before the PDP call). The answer may then come from the replaced policies: its caller, who asked
+    /// before the change, gets it, but it is neither stored nor shared with joiners. Stored under the old epoch
+    /// it could not answer here, but it would in L2 for replicas not yet notified of the change.
+    /// </summary>
+    private bool IsSuperseded(DecisionStamp stamp)
+    {
+        if (_invalidation is null || stamp.PolicyEpoch >= _invalidation.LatestPolicyEpoch)
+        {
+            return false;
+        }
+
+        _metrics.Evicted(CacheLevels.Decision, "superseded");
+        return true;
     }
 
     private sealed record Miss(string Key, IReadOnlyList<int> Indexes, TaskCompletionSource<ResourceDecision?>? Flight);

@@ -23,6 +23,10 @@ public sealed class PrincipalCacheInvalidation(ILocalCache cache, CacheMetrics m
     private readonly long[] _tenants = new long[TenantStripes];
     private readonly long[] _principals = new long[PrincipalStripes];
     private long _global;
+    private long _latestPolicyEpoch;
+
+    /// <summary>The newest policy epoch this replica has been told of (0 before any change).</summary>
+    public long LatestPolicyEpoch => Volatile.Read(ref _latestPolicyEpoch);
 
     /// <summary>The generations an entry for this tenant and principal must carry to be served.</summary>
     public PrincipalGenerations Current(string tenantId, string principalId) => new(
@@ -46,6 +50,13 @@ public sealed class PrincipalCacheInvalidation(ILocalCache cache, CacheMetrics m
 
     public void OnPolicyEpochChanged(long epoch)
     {
+        // Before the cache is cleared, so a fill that completes after the clear already sees the newer epoch.
+        long seen;
+        while (epoch > (seen = Volatile.Read(ref _latestPolicyEpoch))
+            && Interlocked.CompareExchange(ref _latestPolicyEpoch, epoch, seen) != seen)
+        {
+        }
+
         Interlocked.Increment(ref _global);
         cache.Clear();
         metrics.Invalidation("policy");

@@ -63,7 +63,8 @@ public static class CacheServiceCollectionExtensions
         services.Decorate<IPolicyDecisionPoint>((sp, inner) => new CachingDecisionPoint(
             inner, sp.GetRequiredService<ILocalCache>(), sp.GetRequiredService<ISharedDecisionCache>(),
             sp.GetRequiredService<IOptions<CacheOptions>>(), sp.GetRequiredService<CacheMetrics>(),
-            sp.GetRequiredService<ILogger<CachingDecisionPoint>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ILogger<CachingDecisionPoint>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PrincipalCacheInvalidation>()));
         return services;
     }
 
