@@ -4,6 +4,8 @@
 #   1. health Check: our gRPC layer vs a bare Kestrel handler (h2load);
 #   2. cached CheckResources through the whole service vs the bare Kestrel framing ceiling with the same
 #      request body (h2load);
+#   2b. the same cached CheckResources vs a bare Grpc.AspNetCore method returning a fixed response: the
+#      framework's own ceiling (h2load);
 #   3. cache misses through the whole service vs direct Cerbos CheckResources. Cerbos requires a client
 #      certificate and h2load cannot present one, so both sides are driven by the same .NET load loop on our
 #      gRPC client (tests/AuthzService.Benchmarks/LoadLoop.cs) at the same concurrency: "fresh" misses
@@ -45,9 +47,9 @@ bench_dll=tests/AuthzService.Benchmarks/bin/Release/net10.0/AuthzService.Benchma
 api_dll=src/AuthzService.Api/bin/Release/net10.0/AuthzService.Api.dll
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # Bind the in-process yardstick first: ports picked early could be taken by outbound connections later.
-ours=$(free_port); bare=$(free_port)
+ours=$(free_port); bare=$(free_port); framework=$(free_port)
 mkfifo "$work/stdin"
-dotnet "$bench_dll" "$ours" "$bare" <"$work/stdin" >"$work/host.log" 2>&1 &
+dotnet "$bench_dll" "$ours" "$bare" "$framework" <"$work/stdin" >"$work/host.log" 2>&1 &
 pids+=($!)
 exec 3>"$work/stdin"   # keeps the host's stdin open until we exit
 for _ in $(seq 100); do grep -qx ready "$work/host.log" && break; sleep 0.1; done
@@ -117,7 +119,8 @@ run() { # name url body
 }
 
 pairs=("health-ours http://127.0.0.1:$ours/grpc.health.v1.Health/Check $work/health.bin|health-bare http://127.0.0.1:$bare/grpc.health.v1.Health/Check $work/health.bin"
-       "check-hit http://127.0.0.1:$svc/authz.v1.AuthorizationService/CheckResources $work/check.bin|check-bare http://127.0.0.1:$bare/authz.v1.AuthorizationService/CheckResources $work/check.bin")
+       "check-hit http://127.0.0.1:$svc/authz.v1.AuthorizationService/CheckResources $work/check.bin|check-bare http://127.0.0.1:$bare/authz.v1.AuthorizationService/CheckResources $work/check.bin"
+       "check-hit2 http://127.0.0.1:$svc/authz.v1.AuthorizationService/CheckResources $work/check.bin|check-framework http://127.0.0.1:$framework/authz.v1.AuthorizationService/CheckResources $work/check.bin")
 load() { # name round args...
     local name=$1 round=$2; shift 2
     dotnet "$bench_dll" load "$@" >"$work/$name.$round.load" || { cat "$work/$name.$round.load"; exit 1; }
@@ -165,7 +168,8 @@ def load_stats(name):
     return med("rps"), med("p50"), med("p99"), sum(int(x["ok"]) for x in runs), sum(int(x["total"]) for x in runs)
 rows = {}
 pairs = [("health-ours", "health-bare", "health Check: our gRPC layer vs bare Kestrel framing"),
-         ("check-hit", "check-bare", "cached CheckResources (whole service, L1 hit) vs bare Kestrel framing ceiling")]
+         ("check-hit", "check-bare", "cached CheckResources (whole service, L1 hit) vs bare Kestrel framing ceiling"),
+         ("check-hit2", "check-framework", "cached CheckResources (whole service, L1 hit) vs bare Grpc.AspNetCore method (fixed response)")]
 loads = [("miss-fresh", "cerbos-direct", "cache miss, fully_consistent (PostgreSQL + Cerbos) vs direct Cerbos"),
          ("miss-unique", "cerbos-direct", "cache miss, unique resource ids (Cerbos) vs direct Cerbos"),
          ("loop-hit", "cerbos-direct", "cached CheckResources vs direct Cerbos (same load loop)")]

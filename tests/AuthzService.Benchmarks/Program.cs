@@ -8,7 +8,8 @@ using AuthzService.Infrastructure.Cerbos;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 // Helpers of scripts/bench.sh:
-//   <ours-port> <bare-port>                 two h2c listeners (our gRPC layer, bare yardstick); "ready"; until stdin closes
+//   <ours-port> <bare-port> <framework-port>  three h2c listeners (health on our gRPC layer; the bare Kestrel
+//                                             yardstick; a bare Grpc.AspNetCore CheckResources); "ready"; until stdin closes
 //   body <file> <document-id>                 the framed CheckResources body for h2load
 //   seed <service-url>                        the bench tenant and a viewer membership
 //   load service <url> <concurrency> <n> <hit|fresh|unique>
@@ -60,8 +61,8 @@ switch (args)
             return 0;
         }
 
-    case [var oursPort, var barePort]:
-        return await ServeAsync(Int(oursPort), Int(barePort));
+    case [var oursPort, var barePort, var frameworkPort]:
+        return await ServeAsync(Int(oursPort), Int(barePort), Int(frameworkPort));
     default:
         await Console.Error.WriteLineAsync("usage: see the comment at the top of tests/AuthzService.Benchmarks/Program.cs");
         return 2;
@@ -69,8 +70,17 @@ switch (args)
 
 static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
 
-static async Task<int> ServeAsync(int ours, int bare)
+static async Task<int> ServeAsync(int ours, int bare, int framework)
 {
+    // The framework yardstick is an application of its own: its routes must not meet the others'.
+    var frameworkBuilder = WebApplication.CreateSlimBuilder();
+    frameworkBuilder.Logging.ClearProviders();
+    frameworkBuilder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, framework, o => o.Protocols = HttpProtocols.Http2));
+    frameworkBuilder.Services.AddGrpc();
+    await using var frameworkApp = frameworkBuilder.Build();
+    frameworkApp.MapGrpcService<FixedAuthorizationService>();
+    await frameworkApp.StartAsync();
+
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
     builder.WebHost.ConfigureKestrel(k =>
@@ -86,5 +96,6 @@ static async Task<int> ServeAsync(int ours, int bare)
     Console.WriteLine("ready");
     await Console.In.ReadToEndAsync();
     await app.StopAsync();
+    await frameworkApp.StopAsync();
     return 0;
 }
