@@ -1,16 +1,17 @@
+using AuthzService.Api.Audit;
 using AuthzService.Api.Health;
 using AuthzService.Api.Options;
 using AuthzService.Api.Services;
+using AuthzService.Api.Serving;
 using AuthzService.Api.Validation;
 using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Directory;
 using AuthzService.Core.Principals;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Server;
 using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Postgres;
+using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -24,9 +25,7 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddGrpcServer();
-        services.AddOptions<GrpcServerOptions>().Bind(configuration.GetSection(GrpcServerOptions.SectionName));
-        services.AddSingleton<IRpcExceptionMapper, AuthzExceptionMapper>();
+        AddGrpcServer(services, configuration);
 
         services.AddValidatedOptions<CacheOptions, CacheOptionsValidator>(configuration.GetSection(CacheOptions.SectionName));
         // Bound by AddDecisionCache (below); validated here, where the environment is known.
@@ -47,18 +46,40 @@ public static class DependencyInjection
 
         services.AddSingleton<IDependencyProbe, PostgresProbe>();
         services.AddSingleton<IDependencyProbe, CerbosProbe>();
+        services.AddSingleton<ServingHealth>();
         services.AddHostedService<DependencyHealthMonitor>();
+        services.AddHostedService<HealthShutdownService>();
         return services;
     }
 
     public static WebApplication MapAuthzServices(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGrpcHealthService();
+        app.MapGrpcService<HealthService>();
         app.MapGrpcService<AuthorizationGrpcService>();
         app.MapGrpcService<MembershipGrpcService>();
         app.MapGrpcService<CacheGrpcService>();
         return app;
+    }
+
+    /// <summary>
+    /// Grpc.AspNetCore with our options (<c>Grpc:Server</c>, validated at start-up). Services and the interceptors
+    /// that need nothing of the serving layer are singletons: stateless, so no instance per call.
+    /// </summary>
+    private static void AddGrpcServer(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddGrpc();
+        services.AddValidatedOptions<GrpcServerOptions, GrpcServerOptionsValidator>(configuration.GetSection(GrpcServerOptions.SectionName));
+        services.AddSingleton<IConfigureOptions<GrpcServiceOptions>, GrpcServiceOptionsSetup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ExactGrpcPathPolicy>());
+        services.AddSingleton<DeadlineBoundInterceptor>();
+        services.AddSingleton<ValidationInterceptor>();
+        services.AddSingleton<StatusMappingInterceptor>();
+        services.AddSingleton<DecisionAuditInterceptor>();
+        services.AddSingleton<HealthService>();
+        services.AddSingleton<AuthorizationGrpcService>();
+        services.AddSingleton<MembershipGrpcService>();
+        services.AddSingleton<CacheGrpcService>();
     }
 
     private static void AddPostgres(IServiceCollection services)

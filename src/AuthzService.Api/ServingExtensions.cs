@@ -3,10 +3,10 @@ using AuthzService.Api.Lifecycle;
 using AuthzService.Api.Options;
 using AuthzService.Api.RateLimiting;
 using AuthzService.Api.Security;
+using AuthzService.Api.Serving;
 using AuthzService.Api.Telemetry;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;
-using AuthzService.Grpc.Server;
 using AuthzService.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
@@ -65,14 +65,14 @@ public static class ServingExtensions
         services.TryAddSingleton<CallRateLimiter>();
         services.TryAddSingleton<TenantTierCache>();
 
-        // Interceptors run in this order: admin audit outermost, so refused admin calls are audited too; then the
-        // caller's limit, before anything looks at what the request names; then the caller's tenant binding, so a
-        // caller cannot spend another tenant's budget; then the tenant's limit (valid tenant ids only); the
-        // handler validates the rest.
-        services.AddSingleton<IServerCallInterceptor, AdminAuditInterceptor>();
-        services.AddSingleton<IServerCallInterceptor, CallerRateLimitInterceptor>();
-        services.AddSingleton<IServerCallInterceptor, CallerTenantInterceptor>();
-        services.AddSingleton<IServerCallInterceptor, TenantRateLimitInterceptor>();
+        // The interceptors of the serving path (their order is set in GrpcServiceOptionsSetup). Singletons: they keep
+        // no per-call state, and Grpc.AspNetCore then resolves instead of creating one per call.
+        services.TryAddSingleton<ShutdownGateInterceptor>();
+        services.TryAddSingleton<CallerAuthenticationInterceptor>();
+        services.TryAddSingleton<AdminAuditInterceptor>();
+        services.TryAddSingleton<CallerRateLimitInterceptor>();
+        services.TryAddSingleton<CallerTenantInterceptor>();
+        services.TryAddSingleton<TenantRateLimitInterceptor>();
 
         // The tenant limit learns tiers from the principals decisions load anyway: no directory read of its own.
         services.Decorate<IPrincipalSource>((sp, inner) => new TierLearningPrincipalSource(inner, sp.GetRequiredService<TenantTierCache>()));
@@ -81,16 +81,17 @@ public static class ServingExtensions
         return services;
     }
 
-    /// <summary>Middleware in front of the gRPC endpoint: telemetry outermost, then the shutdown gate, then authentication.</summary>
+    /// <summary>
+    /// Middleware in front of the gRPC endpoints: telemetry, which measures every request including those no
+    /// interceptor sees (unknown methods, wrong content types). Everything else runs as interceptors.
+    /// </summary>
     public static WebApplication UseServing(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<RequestTelemetryMiddleware>();
-        app.UseMiddleware<ShutdownGateMiddleware>();
-        app.UseMiddleware<CallerAuthenticationMiddleware>();
         if (!ListenerSettings.From(app.Configuration).GrpcIsTls)
         {
-            SecurityLog.PlaintextListener(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<CallerAuthenticationMiddleware>());
+            SecurityLog.PlaintextListener(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<CallerAuthenticationInterceptor>());
         }
 
         return app;

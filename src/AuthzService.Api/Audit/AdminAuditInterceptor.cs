@@ -1,19 +1,19 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Server;
-using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 
 namespace AuthzService.Api.Audit;
 
 /// <summary>
-/// One audit event per MembershipService and CacheService call, with its outcome. Only identifiers
-/// are recorded: membership attributes may hold anything and stay out of the trail.
+/// One audit event per MembershipService and CacheService call, with the status the caller gets: the outermost
+/// interceptor that reads requests, so calls refused by limits, bindings or validation are audited too. Only
+/// identifiers are recorded: membership attributes may hold anything and stay out of the trail.
 /// </summary>
-internal sealed class AdminAuditInterceptor(AuditTrail trail, IRpcExceptionMapper? exceptionMapper = null) : IServerCallInterceptor
+internal sealed class AdminAuditInterceptor(AuditTrail trail) : Interceptor
 {
-    public async Task<IMessage> UnaryAsync(IMessage request, ServerCallContext context, UnaryCallContinuation continuation)
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
         if (Describe(request) is not { } target)
@@ -28,11 +28,12 @@ internal sealed class AdminAuditInterceptor(AuditTrail trail, IRpcExceptionMappe
         }
         catch (Exception ex)
         {
+            // Inner interceptors have mapped domain failures already; anything else ends UNKNOWN.
             status = ex switch
             {
                 RpcException rpc => rpc.StatusCode,
                 OperationCanceledException => StatusCode.Cancelled,
-                _ => exceptionMapper?.Map(ex)?.StatusCode ?? StatusCode.Unknown,
+                _ => StatusCode.Unknown,
             };
             throw;
         }
@@ -45,7 +46,7 @@ internal sealed class AdminAuditInterceptor(AuditTrail trail, IRpcExceptionMappe
     }
 
     /// <summary>What an admin request touches; null for requests that are not admin calls.</summary>
-    internal static (string Tenant, string Principal, string Team, string Scope)? Describe(IMessage request) => request switch
+    internal static (string Tenant, string Principal, string Team, string Scope)? Describe(object? request) => request switch
     {
         UpsertTenantRequest r => (r.Tenant?.Id ?? string.Empty, string.Empty, string.Empty, "tenant"),
         DeleteTenantRequest r => (r.TenantId, string.Empty, string.Empty, "tenant"),

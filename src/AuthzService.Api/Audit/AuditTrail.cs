@@ -1,8 +1,8 @@
 using System.Globalization;
 using AuthzService.Api.Security;
 using AuthzService.Api.Telemetry;
-using AuthzService.Grpc.Server;
-using Microsoft.AspNetCore.Http;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Audit;
@@ -38,7 +38,7 @@ internal sealed class AuditTrail
     public static string CallerOf(HttpContext httpContext) =>
         httpContext.Features.Get<CallerIdentityFeature>()?.Identity.Name ?? "unknown";
 
-    public static string CallerOf(ServerCallContext context) => CallerOf(context.HttpContext);
+    public static string CallerOf(ServerCallContext context) => CallerOf(context.GetHttpContext());
 
     /// <summary>DENY events are always written; ALLOW events with the configured probability.</summary>
     public bool ShouldWriteAllow() => _allowSampleRate >= 1 || (_allowSampleRate > 0 && Random.Shared.NextDouble() < _allowSampleRate);

@@ -2,7 +2,7 @@ using AuthzService.Contracts.V1;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Directory;
 using AuthzService.Core.Tenancy;
-using AuthzService.Grpc.Server;
+using Grpc.Core;
 using CoreDenyReason = AuthzService.Core.Decisions.DenyReason;
 using CoreEffect = AuthzService.Core.Decisions.Effect;
 using DecisionSource = AuthzService.Core.Decisions.DecisionSource;

@@ -1,4 +1,3 @@
-using AuthzService.Grpc.Health;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Options;
 
@@ -7,18 +6,14 @@ namespace AuthzService.Api.Health;
 /// <summary>
 /// Probes every required dependency (PostgreSQL, Cerbos) on an interval and sets health: NOT_SERVING
 /// until all have answered once, and again while any is down. Redis is not probed: losing it only
-/// costs speed. During shutdown the registry stays NOT_SERVING whatever the probes say.
+/// costs speed. During shutdown <see cref="ServingHealth"/> stays NOT_SERVING whatever the probes say.
 /// </summary>
 internal sealed partial class DependencyHealthMonitor(
     IEnumerable<IDependencyProbe> probes,
-    HealthStatusRegistry registry,
+    ServingHealth health,
     IOptions<DependencyHealthOptions> options,
     ILogger<DependencyHealthMonitor> logger) : BackgroundService
 {
-    /// <summary>Service names reported besides "" (the whole server).</summary>
-    public static readonly string[] ServiceNames =
-        ["authz.v1.AuthorizationService", "authz.v1.MembershipService", "authz.v1.CacheService"];
-
     private readonly Dictionary<string, bool> _last = [];
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -82,14 +77,7 @@ internal sealed partial class DependencyHealthMonitor(
         }
     }
 
-    private void Set(HealthCheckResponse.Types.ServingStatus status)
-    {
-        registry.SetStatus(string.Empty, status);
-        foreach (var name in ServiceNames)
-        {
-            registry.SetStatus(name, status);
-        }
-    }
+    private void Set(HealthCheckResponse.Types.ServingStatus status) => health.SetAll(status);
 
     [LoggerMessage(2000, LogLevel.Information, "Dependency {Name} is up")]
     private static partial void DependencyUp(ILogger logger, string name);

@@ -2,7 +2,7 @@ using AuthzService.Contracts;
 using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;
-using AuthzService.Grpc;
+using Grpc.Core;
 using V1 = AuthzService.Contracts.V1;
 
 namespace AuthzService.Api.Mapping;
@@ -10,7 +10,7 @@ namespace AuthzService.Api.Mapping;
 /// <summary>Maps CheckResources between the wire and the domain.</summary>
 internal static class CheckMapping
 {
-    public static CheckCommand ToCommand(V1.CheckResourcesRequest request) => new(
+    public static CheckCommand ToCommand(V1.CheckResourcesRequest request, DateTime? deadline = null) => new(
         request.RequestId,
         PrincipalOf(request.TenantId, request.PrincipalId, request.TeamId, request.PrincipalContext),
         [.. request.Resources.Select(e => new ResourceCheck(
@@ -24,7 +24,11 @@ internal static class CheckMapping
         FreshnessOf(request.Consistency, request.TenantId, request.PrincipalId))
     {
         AuxKeySetId = NullIfEmpty(request.AuxData?.KeySetId),
+        Deadline = DeadlineOf(deadline),
     };
+
+    /// <summary>The call's deadline for Core's budgets; <see cref="DateTime.MaxValue"/> (gRPC's "none") is null.</summary>
+    public static DateTime? DeadlineOf(DateTime? deadline) => deadline == DateTime.MaxValue ? null : deadline;
 
     /// <summary>The principal fields checks and plans share; an empty team means tenant-wide.</summary>
     public static PrincipalRequest PrincipalOf(
@@ -40,6 +44,7 @@ internal static class CheckMapping
             case V1.Consistency.RequirementOneofCase.AtLeastAsFresh:
                 if (!ConsistencyToken.TryDecode(consistency.AtLeastAsFresh, out var token))
                 {
+                    // Validation refuses such tokens already; kept so a mapping is never made from one.
                     throw new RpcException(new Status(StatusCode.InvalidArgument, "consistency.at_least_as_fresh: is not a consistency token returned by this service"));
                 }
 

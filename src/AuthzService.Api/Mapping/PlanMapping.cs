@@ -8,7 +8,7 @@ namespace AuthzService.Api.Mapping;
 /// <summary>Maps PlanResources between the wire and the domain.</summary>
 internal static class PlanMapping
 {
-    public static PlanCommand ToCommand(V1.PlanResourcesRequest request) => new(
+    public static PlanCommand ToCommand(V1.PlanResourcesRequest request, DateTime? deadline = null) => new(
         request.RequestId,
         CheckMapping.PrincipalOf(request.TenantId, request.PrincipalId, request.TeamId, request.PrincipalContext),
         request.Resource.Kind,
@@ -19,6 +19,7 @@ internal static class PlanMapping
         string.IsNullOrEmpty(request.AuxData?.Jwt) ? null : request.AuxData.Jwt)
     {
         AuxKeySetId = string.IsNullOrEmpty(request.AuxData?.KeySetId) ? null : request.AuxData.KeySetId,
+        Deadline = CheckMapping.DeadlineOf(deadline),
     };
 
     public static V1.PlanResourcesResponse ToResponse(V1.PlanResourcesRequest request, PlanOutcome outcome)

@@ -1,7 +1,7 @@
 using AuthzService.Api.Audit;
+using AuthzService.Api.Serving;
 using AuthzService.Api.Telemetry;
-using AuthzService.Grpc.Server;
-using Google.Protobuf;
+using Grpc.Core;
 
 namespace AuthzService.Api.RateLimiting;
 
@@ -10,12 +10,11 @@ namespace AuthzService.Api.RateLimiting;
 /// tenant limit and validation, so whatever a caller puts in its requests costs at most its own budget.
 /// </summary>
 internal sealed partial class CallerRateLimitInterceptor(
-    CallRateLimiter limiter, AuthzMetrics metrics, ILogger<CallerRateLimitInterceptor> logger) : IServerCallInterceptor
+    CallRateLimiter limiter, AuthzMetrics metrics, ILogger<CallerRateLimitInterceptor> logger) : AdmissionInterceptor
 {
-    public async Task<IMessage> UnaryAsync(IMessage request, ServerCallContext context, UnaryCallContinuation continuation)
+    protected override void Admit(object? request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(continuation);
         if (limiter.LimitsCallers && !RateLimitStatus.IsExempt(context.Method))
         {
             var caller = AuditTrail.CallerOf(context);
@@ -26,8 +25,6 @@ internal sealed partial class CallerRateLimitInterceptor(
                 throw RateLimitStatus.Exhausted("Rate limit of this caller exceeded; retry later.", wait);
             }
         }
-
-        return await continuation(request, context);
     }
 
     [LoggerMessage(4002, LogLevel.Debug, "Caller {Caller} over its rate limit on {Method}")]

@@ -1,24 +1,23 @@
+using AuthzService.Api.Serving;
 using AuthzService.Api.Telemetry;
 using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc.Server;
-using Google.Protobuf;
+using Grpc.Core;
 
 namespace AuthzService.Api.RateLimiting;
 
 /// <summary>
 /// The tenant's limit on decision calls, after the caller limit and the caller's tenant binding. Only a
 /// tenant id that passes the request validators' own rule becomes a limiter key; any other request goes on to
-/// its handler, whose validation refuses it with INVALID_ARGUMENT naming every bad field. The tier comes from
+/// validation, which refuses it with INVALID_ARGUMENT naming every bad field. The tier comes from
 /// <see cref="TenantTierCache"/>, never from a directory read.
 /// </summary>
 internal sealed partial class TenantRateLimitInterceptor(
-    CallRateLimiter limiter, TenantTierCache tiers, AuthzMetrics metrics, ILogger<TenantRateLimitInterceptor> logger) : IServerCallInterceptor
+    CallRateLimiter limiter, TenantTierCache tiers, AuthzMetrics metrics, ILogger<TenantRateLimitInterceptor> logger) : AdmissionInterceptor
 {
-    public async Task<IMessage> UnaryAsync(IMessage request, ServerCallContext context, UnaryCallContinuation continuation)
+    protected override void Admit(object? request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(continuation);
         if (limiter.LimitsTenants && TenantOf(request) is { } tenantId && RuleExtensions.BeValidIdText(tenantId))
         {
             var tier = tiers.TierOf(tenantId);
@@ -29,12 +28,10 @@ internal sealed partial class TenantRateLimitInterceptor(
                 throw RateLimitStatus.Exhausted($"Rate limit of tenant '{tenantId}' exceeded; retry later.", wait);
             }
         }
-
-        return await continuation(request, context);
     }
 
     /// <summary>The tenant a decision request is about; admin calls are limited per caller only.</summary>
-    internal static string? TenantOf(IMessage request) => request switch
+    internal static string? TenantOf(object? request) => request switch
     {
         CheckResourcesRequest r => r.TenantId,
         PlanResourcesRequest r => r.TenantId,

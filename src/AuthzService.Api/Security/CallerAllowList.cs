@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using HealthApi = Grpc.Health.V1.Health;
 
 namespace AuthzService.Api.Security;
 
@@ -10,7 +11,8 @@ namespace AuthzService.Api.Security;
 /// </summary>
 internal sealed class CallerAllowList
 {
-    public const string HealthService = "grpc.health.v1.Health";
+    /// <summary><c>grpc.health.v1.Health</c>, from its descriptor.</summary>
+    public static readonly string HealthService = HealthApi.Descriptor.FullName;
 
     /// <summary>Refusal reason: no entry of the caller covers the tenant the request names (or the call spans every tenant).</summary>
     public const string TenantNotAllowed = "tenant_not_allowed";

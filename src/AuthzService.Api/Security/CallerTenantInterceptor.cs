@@ -1,31 +1,31 @@
 using AuthzService.Api.Audit;
+using AuthzService.Api.Serving;
 using AuthzService.Api.Validation;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Server;
-using Google.Protobuf;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
 
 namespace AuthzService.Api.Security;
 
 /// <summary>
 /// Enforces the tenant binding of callers (<c>Auth:Callers:N:Tenants</c>, <c>IncludeMeta</c>) once the request
 /// is parsed: a call about a tenant the caller's entries do not cover, a call spanning every tenant by a
-/// tenant-bound caller, or <c>include_meta</c> where it is switched off ends PERMISSION_DENIED with an audit
-/// event, before the tenant rate limit and before anything reads or writes the directory. The decision itself
-/// lives in <see cref="CallerAllowList.CheckTenant"/>, independent of the transport.
+/// tenant-bound caller (streaming calls such as reflection count as that), or <c>include_meta</c> where it is
+/// switched off ends PERMISSION_DENIED with an audit event, before the tenant rate limit and before anything
+/// reads or writes the directory. The decision itself lives in <see cref="CallerAllowList.CheckTenant"/>,
+/// independent of the transport.
 /// </summary>
-internal sealed class CallerTenantInterceptor(CallerAllowList allowList, AuditTrail audit) : IServerCallInterceptor
+internal sealed class CallerTenantInterceptor(CallerAllowList allowList, AuditTrail audit) : AdmissionInterceptor
 {
-    public async Task<IMessage> UnaryAsync(IMessage request, ServerCallContext context, UnaryCallContinuation continuation)
+    protected override void Admit(object? request, ServerCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(continuation);
 
         // Plaintext (loopback or Development): nobody is identified and the allow-list does not apply.
-        if (context.HttpContext.Features.Get<CallerIdentityFeature>()?.Identity is not { Authenticated: true } caller
+        var httpContext = context.GetHttpContext();
+        if (httpContext.Features.Get<CallerIdentityFeature>()?.Identity is not { Authenticated: true } caller
             || !allowList.IsRestricted(caller.Name))
         {
-            return await continuation(request, context);
+            return;
         }
 
         var tenant = RequestTenant.Of(request);
@@ -35,8 +35,6 @@ internal sealed class CallerTenantInterceptor(CallerAllowList allowList, AuditTr
             audit.TenantDenied(reason, caller.Name, context.Method, shown, context.Peer);
             throw new RpcException(new Status(StatusCode.PermissionDenied, Message(reason, caller.Name, context.Method, tenant, shown)));
         }
-
-        return await continuation(request, context);
     }
 
     // Only a valid id is repeated back or written to the audit trail: anything else could be megabytes of anything.

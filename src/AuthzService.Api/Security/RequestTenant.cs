@@ -1,5 +1,4 @@
 using AuthzService.Contracts.V1;
-using Google.Protobuf;
 
 namespace AuthzService.Api.Security;
 
@@ -8,10 +7,10 @@ internal static class RequestTenant
 {
     /// <summary>
     /// The tenant the request names ("" when it names none although it should); null for a request that spans
-    /// every tenant (<c>ListTenants</c>, <c>Invalidate</c> of policies) and for any request type not listed here,
+    /// every tenant (<c>ListTenants</c>, <c>Invalidate</c> of policies, a streaming call) and for any request type not listed here,
     /// so a method added later is refused to tenant-bound callers until it is listed.
     /// </summary>
-    public static string? Of(IMessage request) => request switch
+    public static string? Of(object? request) => request switch
     {
         CheckResourcesRequest r => r.TenantId,
         PlanResourcesRequest r => r.TenantId,
@@ -27,7 +26,7 @@ internal static class RequestTenant
     };
 
     /// <summary>Whether the request asks for decision metadata (the principal as built, matched policies).</summary>
-    public static bool AsksForMeta(IMessage request) => request switch
+    public static bool AsksForMeta(object? request) => request switch
     {
         CheckResourcesRequest r => r.IncludeMeta,
         PlanResourcesRequest r => r.IncludeMeta,

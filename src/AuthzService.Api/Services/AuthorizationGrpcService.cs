@@ -1,70 +1,29 @@
-using AuthzService.Api.Audit;
 using AuthzService.Api.Mapping;
-using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Decisions;
-using AuthzService.Grpc.Server;
-using FluentValidation;
+using Grpc.Core;
 
 namespace AuthzService.Api.Services;
 
-/// <summary><c>authz.v1.AuthorizationService</c>: validate, map, decide, audit, map back.</summary>
-internal sealed class AuthorizationGrpcService(
-    DecisionService decisions,
-    IValidator<CheckResourcesRequest> checkValidator,
-    IValidator<PlanResourcesRequest> planValidator,
-    DecisionAuditor audit) : IGrpcService<AuthorizationGrpcService>
+/// <summary>
+/// <c>authz.v1.AuthorizationService</c>: map in, decide, map out. Validation, limits, caller bindings, the
+/// decision audit and status mapping run as interceptors around it (see <c>ServingExtensions</c>).
+/// </summary>
+internal sealed class AuthorizationGrpcService(DecisionService decisions) : AuthorizationService.AuthorizationServiceBase
 {
-    public const string ServiceName = "authz.v1.AuthorizationService";
-
-    public static void BindService(GrpcServiceBinder<AuthorizationGrpcService> binder)
+    public override async Task<CheckResourcesResponse> CheckResources(CheckResourcesRequest request, ServerCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(binder);
-        binder
-            .AddUnaryMethod<CheckResourcesRequest, CheckResourcesResponse>(
-                ServiceName, "CheckResources", CheckResourcesRequest.Parser, (s, r, c) => s.CheckResourcesAsync(r, c))
-            .AddUnaryMethod<PlanResourcesRequest, PlanResourcesResponse>(
-                ServiceName, "PlanResources", PlanResourcesRequest.Parser, (s, r, c) => s.PlanResourcesAsync(r, c));
-    }
-
-    private static DateTime? DeadlineOf(ServerCallContext context) =>
-        context.Deadline == DateTime.MaxValue ? null : context.Deadline;
-
-    public async Task<CheckResourcesResponse> CheckResourcesAsync(CheckResourcesRequest request, ServerCallContext context)
-    {
-        checkValidator.ThrowIfInvalid(request);
-        var command = CheckMapping.ToCommand(request) with { Deadline = DeadlineOf(context) };
-        CheckOutcome outcome;
-        try
-        {
-            outcome = await decisions.CheckAsync(command, context.CancellationToken);
-        }
-        catch (Exception ex)
-        {
-            audit.CheckFailed(context, request, ex);
-            throw;
-        }
-
-        audit.Checked(context, request, outcome);
+        ArgumentNullException.ThrowIfNull(context);
+        var outcome = await decisions.CheckAsync(CheckMapping.ToCommand(request, context.Deadline), context.CancellationToken);
+        DecisionOutcome.Record(context, outcome);
         return CheckMapping.ToResponse(request, outcome);
     }
 
-    public async Task<PlanResourcesResponse> PlanResourcesAsync(PlanResourcesRequest request, ServerCallContext context)
+    public override async Task<PlanResourcesResponse> PlanResources(PlanResourcesRequest request, ServerCallContext context)
     {
-        planValidator.ThrowIfInvalid(request);
-        var command = PlanMapping.ToCommand(request) with { Deadline = DeadlineOf(context) };
-        PlanOutcome outcome;
-        try
-        {
-            outcome = await decisions.PlanAsync(command, context.CancellationToken);
-        }
-        catch (Exception ex)
-        {
-            audit.PlanFailed(context, request, ex);
-            throw;
-        }
-
-        audit.Planned(context, request, outcome);
+        ArgumentNullException.ThrowIfNull(context);
+        var outcome = await decisions.PlanAsync(PlanMapping.ToCommand(request, context.Deadline), context.CancellationToken);
+        DecisionOutcome.Record(context, outcome);
         return PlanMapping.ToResponse(request, outcome);
     }
 }

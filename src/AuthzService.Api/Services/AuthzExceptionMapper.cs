@@ -1,19 +1,19 @@
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Directory;
 using AuthzService.Core.Tenancy;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Server;
+using Grpc.Core;
 using Npgsql;
 
 namespace AuthzService.Api.Services;
 
 /// <summary>
-/// The one place domain failures become statuses. Messages help the caller without leaking
-/// internals; the full exception is logged by the server layer. No mapping ever yields OK.
+/// The one place domain failures become statuses (applied by <see cref="Serving.StatusMappingInterceptor"/>).
+/// Messages help the caller without leaking internals; the full exception is logged there. No mapping ever
+/// yields OK.
 /// </summary>
-internal sealed class AuthzExceptionMapper : IRpcExceptionMapper
+internal static class AuthzExceptionMapper
 {
-    public Status? Map(Exception exception) => exception switch
+    public static Status? Map(Exception exception) => exception switch
     {
         PdpUnavailableException => new Status(StatusCode.Unavailable, "Policy decision point unavailable; no decision was made."),
         PdpDeadlineExceededException => new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before the policy decision point answered; no decision was made."),

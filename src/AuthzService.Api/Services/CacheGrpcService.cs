@@ -1,10 +1,8 @@
-using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Caching;
 using AuthzService.Core.Directory;
 using AuthzService.Core.Invalidation;
-using AuthzService.Grpc.Server;
-using FluentValidation;
+using Grpc.Core;
 
 namespace AuthzService.Api.Services;
 
@@ -13,19 +11,12 @@ namespace AuthzService.Api.Services;
 /// cache keys change at once (no key scans) and the change is broadcast by NOTIFY. This replica's
 /// in-process caches are told directly as well, so it never waits for its own notification.
 /// </summary>
-internal sealed class CacheGrpcService(IDirectoryWriter directory, IValidator<InvalidateRequest> validator, IInvalidationSink local) : IGrpcService<CacheGrpcService>
+internal sealed class CacheGrpcService(IDirectoryWriter directory, IInvalidationSink local) : CacheService.CacheServiceBase
 {
-    public const string ServiceName = "authz.v1.CacheService";
-
-    public static void BindService(GrpcServiceBinder<CacheGrpcService> binder)
+    public override async Task<InvalidateResponse> Invalidate(InvalidateRequest request, ServerCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(binder);
-        binder.AddUnaryMethod<InvalidateRequest, InvalidateResponse>(ServiceName, "Invalidate", InvalidateRequest.Parser, (s, r, c) => s.InvalidateAsync(r, c));
-    }
-
-    public async Task<InvalidateResponse> InvalidateAsync(InvalidateRequest request, ServerCallContext context)
-    {
-        validator.ThrowIfInvalid(request);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var ct = context.CancellationToken;
         if (request.ScopeCase == InvalidateRequest.ScopeOneofCase.Principal)
         {

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using AuthzService.Grpc.Server;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AuthzService.Api.Telemetry;
@@ -7,20 +9,23 @@ namespace AuthzService.Api.Telemetry;
 /// <summary>
 /// Outermost layer of every call: the server span (a child of the caller's W3C <c>traceparent</c>)
 /// and the request count and duration by method and final gRPC status, so calls refused by
-/// authentication, rate limits or shutdown are measured like any other.
+/// authentication, rate limits or shutdown (and paths that are no call at all) are measured like any other.
 /// </summary>
-internal sealed class RequestTelemetryMiddleware(RequestDelegate next, AuthzMetrics metrics, IGrpcMethodCatalog methods)
+internal sealed class RequestTelemetryMiddleware(RequestDelegate next, AuthzMetrics metrics)
 {
     /// <summary>The tag value of every path that is not a method the server serves.</summary>
     public const string UnknownMethod = "unknown";
 
     private const string TraceParentHeader = "traceparent";
     private const string TraceStateHeader = "tracestate";
+    private const string StatusHeader = "grpc-status";
+
+    // One tag string per served method, made once.
+    private static readonly ConcurrentDictionary<IMethod, string> s_tags = new(ReferenceEqualityComparer.Instance);
 
     public async Task InvokeAsync(HttpContext httpContext)
     {
-        var path = httpContext.Request.Path.Value ?? "/";
-        var method = MethodTag(methods, path);
+        var method = MethodTag(httpContext);
         using var activity = AuthzActivitySource.Instance.StartActivity(method, ActivityKind.Server, CallerParent(httpContext.Request.Headers));
         if (activity is not null)
         {
@@ -66,16 +71,21 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, AuthzMetr
         return parent;
     }
 
-    // The path is caller-controlled and read before authentication: only the name of a method the server
-    // really serves becomes a tag value (and span name), so no caller can grow the metric's cardinality.
-    internal static string MethodTag(IGrpcMethodCatalog methods, string path) => methods.NameOf(path) ?? UnknownMethod;
+    // The path is caller-controlled and read before authentication: only a method Grpc.AspNetCore routed the call
+    // to (its endpoint's descriptor; routing already ran) becomes a tag value and span name, so no caller can grow
+    // the metric's cardinality. Unknown services and methods reach its catch-all endpoints, which carry no method.
+    internal static string MethodTag(HttpContext httpContext) =>
+        httpContext.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method is { } method
+            ? s_tags.GetOrAdd(method, static m => m.FullName.TrimStart('/'))
+            : UnknownMethod;
 
+    /// <summary>The status the caller got: <c>grpc-status</c> from the trailers (or a trailers-only answer), else the HTTP status.</summary>
     internal static string StatusOf(HttpContext httpContext)
     {
-        var value = httpContext.Response.Headers["grpc-status"].ToString();
+        var value = httpContext.Response.Headers[StatusHeader].ToString();
         if (value.Length == 0 && httpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { } trailers)
         {
-            value = trailers["grpc-status"].ToString();
+            value = trailers[StatusHeader].ToString();
         }
 
         if (value.Length == 0)
@@ -83,6 +93,6 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, AuthzMetr
             return "HTTP_" + httpContext.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return int.TryParse(value, out var code) ? ((AuthzService.Grpc.StatusCode)code).ToString() : value;
+        return int.TryParse(value, out var code) ? ((StatusCode)code).ToString() : value;
     }
 }

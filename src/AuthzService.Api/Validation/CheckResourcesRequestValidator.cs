@@ -1,4 +1,5 @@
 using AuthzService.Contracts.V1;
+using AuthzService.Core.Caching;
 using FluentValidation;
 
 namespace AuthzService.Api.Validation;
@@ -15,7 +16,7 @@ internal sealed class CheckResourcesRequestValidator : AbstractValidator<CheckRe
         RuleForEach(x => x.Resources).SetValidator(new ResourceEntryValidator()).OverridePropertyName("resources");
         this.AddAuxDataRules(x => x.AuxData);
         RuleFor(x => x.Consistency.AtLeastAsFresh)
-            .Must(ConsistencyTokenFormat.IsWellFormed)
+            .Must(token => ConsistencyTokenFormat.IsWellFormed(token) && ConsistencyToken.TryDecode(token, out _))
             .WithMessage("is not a consistency token returned by this service")
             .When(x => x.Consistency?.RequirementCase == Consistency.RequirementOneofCase.AtLeastAsFresh)
             .OverridePropertyName("consistency.at_least_as_fresh");

@@ -1,5 +1,5 @@
-using AuthzService.Grpc;
 using FluentValidation;
+using Grpc.Core;
 
 namespace AuthzService.Api.Validation;
 

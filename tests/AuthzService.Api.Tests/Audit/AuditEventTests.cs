@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography.X509Certificates;
 using AuthzService.Api.Audit;
 using AuthzService.Api.Telemetry;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Server;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -206,32 +204,36 @@ public sealed class AuditEventTests
         }
     }
 
+    /// <summary>A call as Grpc.AspNetCore hands it to interceptors; its HttpContext is found the documented way (UserState).</summary>
     private sealed class TestCallContext : ServerCallContext
     {
-        public override string Method => "/authz.v1.AuthorizationService/CheckResources";
+        private readonly Dictionary<object, object> _userState = new() { ["__HttpContext"] = new DefaultHttpContext() };
 
-        public override string Host => "localhost";
+        protected override string MethodCore => "/authz.v1.AuthorizationService/CheckResources";
 
-        public override string Peer => "ipv4:127.0.0.1:1";
+        protected override string HostCore => "localhost";
 
-        public override X509Certificate2? ClientCertificate => null;
+        protected override string PeerCore => "ipv4:127.0.0.1:1";
 
-        public override DateTime Deadline => DateTime.MaxValue;
+        protected override DateTime DeadlineCore => DateTime.MaxValue;
 
-        public override CancellationToken CancellationToken => CancellationToken.None;
+        protected override Metadata RequestHeadersCore { get; } = [];
 
-        public override Metadata RequestHeaders { get; } = new();
+        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
 
-        public override Metadata ResponseHeaders { get; } = new();
+        protected override Metadata ResponseTrailersCore { get; } = [];
 
-        public override Metadata ResponseTrailers { get; } = new();
+        protected override Status StatusCore { get; set; }
 
-        public override bool RequestCompressed => false;
+        protected override WriteOptions? WriteOptionsCore { get; set; }
 
-        public override bool CompressResponse { get; set; }
+        protected override AuthContext AuthContextCore { get; } = new(null, []);
 
-        public override HttpContext HttpContext { get; } = new DefaultHttpContext();
+        protected override IDictionary<object, object> UserStateCore => _userState;
 
-        public override Task WriteResponseHeadersAsync() => Task.CompletedTask;
+        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
+            throw new NotSupportedException();
+
+        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
     }
 }

@@ -1,7 +1,7 @@
 using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace AuthzService.Api.Tests.Validation;
 

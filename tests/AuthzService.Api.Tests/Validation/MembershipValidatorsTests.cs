@@ -1,8 +1,8 @@
 using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using FluentValidation;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace AuthzService.Api.Tests.Validation;
 

@@ -1,12 +1,14 @@
-using AuthzService.Grpc.Server;
-using Grpc.Health.V1;
+using AuthzService.IntegrationTests.Protos;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.Lifecycle;
 
 /// <summary>A test-only gRPC method that stays in flight until the test releases it.</summary>
-public sealed class HoldService : IGrpcService<HoldService>
+public sealed class HoldService : Hold.HoldBase
 {
-    public const string Method = "/test.v1.Hold/Hold";
+    /// <summary>The full method name, from the generated descriptor.</summary>
+    public static string Method { get; } = "/" + Protos.Hold.Descriptor.FullName + "/" + Protos.Hold.Descriptor.Methods[0].Name;
 
     /// <summary>Set when a call has entered the handler.</summary>
     public static TaskCompletionSource Entered { get; private set; } = NewSource();
@@ -20,19 +22,12 @@ public sealed class HoldService : IGrpcService<HoldService>
         Release = NewSource();
     }
 
-    public static void BindService(GrpcServiceBinder<HoldService> binder)
+    public override async Task<Empty> Hold(Empty request, ServerCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(binder);
-        binder.AddUnaryMethod<HealthCheckRequest, HealthCheckResponse>("test.v1.Hold", "Hold", HealthCheckRequest.Parser, (_, _, c) => HoldAsync(c));
-    }
-
-    public static async Task<HealthCheckResponse> HoldAsync(ServerCallContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
         Entered.TrySetResult();
         // Deliberately not the call's token: an in-flight call that ignores shutdown is what the grace period is for.
         await Release.Task;
-        return new HealthCheckResponse { Status = HealthCheckResponse.Types.ServingStatus.Serving };
+        return new Empty();
     }
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
