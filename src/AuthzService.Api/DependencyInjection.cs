@@ -59,6 +59,9 @@ public static class DependencyInjection
         app.MapGrpcService<AuthorizationGrpcService>();
         app.MapGrpcService<MembershipGrpcService>();
         app.MapGrpcService<CacheGrpcService>();
+        // grpc.reflection.v1 and v1alpha (grpcurl, Postman): a method like any other, so on TLS only callers whose
+        // allow-list entry names it; refused on the health-only listener.
+        app.MapGrpcReflectionService();
         return app;
     }
 
@@ -69,6 +72,7 @@ public static class DependencyInjection
     private static void AddGrpcServer(IServiceCollection services, IConfiguration configuration)
     {
         services.AddGrpc();
+        services.AddGrpcReflection();
         services.AddValidatedOptions<GrpcServerOptions, GrpcServerOptionsValidator>(configuration.GetSection(GrpcServerOptions.SectionName));
         services.AddSingleton<IConfigureOptions<GrpcServiceOptions>, GrpcServiceOptionsSetup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ExactGrpcPathPolicy>());

@@ -124,7 +124,9 @@ schema = {
         "callers": {"type": "array", "items": obj({
             "identity": s("SPIFFE URI or DNS name.", pattern="^(spiffe://[a-zA-Z0-9.-]+(/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)+|[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?)$"),
             "services": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "enum": [
-                "authz.v1.AuthorizationService", "authz.v1.MembershipService", "authz.v1.CacheService"]}},
+                "authz.v1.AuthorizationService", "authz.v1.MembershipService", "authz.v1.CacheService",
+                # Server reflection (grpcurl, Postman): granted like any service.
+                "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]}},
             # Auth__Callers__N__Tenants__M: exact ids or a prefix ending in '*'; '*' alone, a '*' elsewhere, control
             # characters and surrounding spaces are refused (the service refuses them at start-up too).
             "tenants": {"type": "array", "minItems": 1, "uniqueItems": True,
