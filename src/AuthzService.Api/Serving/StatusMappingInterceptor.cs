@@ -11,7 +11,7 @@ namespace AuthzService.Api.Serving;
 /// along as <see cref="Status.DebugException"/>, which is never sent). Anything unmapped is left to
 /// Grpc.AspNetCore: UNKNOWN with a generic message, the exception logged.
 /// </summary>
-internal sealed partial class StatusMappingInterceptor(TimeProvider time, ILogger<StatusMappingInterceptor> logger) : Interceptor
+internal sealed partial class StatusMappingInterceptor(ILogger<StatusMappingInterceptor> logger) : Interceptor
 {
     public static readonly Status DeadlineExceeded = new(StatusCode.DeadlineExceeded, "Deadline Exceeded");
 
@@ -90,9 +90,9 @@ internal sealed partial class StatusMappingInterceptor(TimeProvider time, ILogge
         if (context.CancellationToken.IsCancellationRequested)
         {
             // The caller is out of time or gone: that, not whatever the handler hit when it noticed, is the outcome.
-            var expired = context.Deadline <= time.GetUtcNow().UtcDateTime;
-            CallEnded(logger, context.Method, expired ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, exception.GetType().Name);
-            return expired ? DeadlineExceeded : Cancelled;
+            var deadline = DeadlinePassed(context);
+            CallEnded(logger, context.Method, deadline ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, exception.GetType().Name);
+            return deadline ? DeadlineExceeded : Cancelled;
         }
 
         if (AuthzExceptionMapper.Map(exception) is not { } mapped)
@@ -112,12 +112,23 @@ internal sealed partial class StatusMappingInterceptor(TimeProvider time, ILogge
         return new Status(mapped.StatusCode, mapped.Detail, exception);
     }
 
-    [LoggerMessage(6300, LogLevel.Error, "Call {Method} failed with {StatusCode}; the caller sees a sanitized message")]
+    /// <summary>
+    /// Whether a cancelled call token means a deadline rather than a client that went away. Both signals are set
+    /// before the token is cancelled, so no clock is read: Grpc.AspNetCore sets DEADLINE_EXCEEDED as the call's
+    /// status before it completes the response, resets the stream (which also cancels <c>RequestAborted</c>) and
+    /// cancels the token; our <c>Grpc:Server:MaxDeadline</c> bound marks its context expired before it cancels the
+    /// linked token. A clock comparison would be fooled by a timer firing a moment before the wall clock reaches
+    /// the deadline, and <c>RequestAborted</c> alone by the framework's own reset after a client deadline.
+    /// </summary>
+    internal static bool DeadlinePassed(ServerCallContext context) =>
+        context.Status.StatusCode == StatusCode.DeadlineExceeded || context is BoundedServerCallContext { Expired: true };
+
+    [LoggerMessage(6500, LogLevel.Error, "Call {Method} failed with {StatusCode}; the caller sees a sanitized message")]
     private static partial void HandlerFailed(ILogger logger, string method, StatusCode statusCode, Exception exception);
 
-    [LoggerMessage(6301, LogLevel.Information, "Call {Method} refused with {StatusCode}")]
+    [LoggerMessage(6501, LogLevel.Information, "Call {Method} refused with {StatusCode}")]
     private static partial void HandlerRefused(ILogger logger, string method, StatusCode statusCode, Exception exception);
 
-    [LoggerMessage(6302, LogLevel.Debug, "Call {Method} ended {StatusCode} ({ExceptionType} in the handler)")]
+    [LoggerMessage(6502, LogLevel.Debug, "Call {Method} ended {StatusCode} ({ExceptionType} in the handler)")]
     private static partial void CallEnded(ILogger logger, string method, StatusCode statusCode, string exceptionType);
 }
