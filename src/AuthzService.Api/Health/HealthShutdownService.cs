@@ -23,6 +23,6 @@ internal sealed partial class HealthShutdownService(IHostApplicationLifetime lif
 
     public void Dispose() => _registration.Dispose();
 
-    [LoggerMessage(6310, LogLevel.Information, "Application stopping: every health status is now NOT_SERVING.")]
+    [LoggerMessage(6510, LogLevel.Information, "Application stopping: every health status is now NOT_SERVING.")]
     private static partial void ShuttingDown(ILogger logger);
 }
