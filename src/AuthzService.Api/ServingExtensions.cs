@@ -52,7 +52,7 @@ public static class ServingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<AuthzMetrics>();
-        services.AddHostedService<OtlpExportService>();
+        services.AddAuthzTelemetry(configuration);
 
         services.TryAddSingleton<CallerAllowList>();
         services.TryAddSingleton<CallerCaSource>();
