@@ -1,10 +1,10 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Security;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 
 namespace AuthzService.IntegrationTests.Audit;

@@ -1,11 +1,11 @@
 using System.Text;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Security;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.Audit;
 
@@ -43,8 +43,8 @@ public sealed class AuditTrailTests
     public static async Task StopAsync() => await s_service.DisposeAsync();
 
     private static Task<TResponse> Admin<TRequest, TResponse>(string method, TRequest request, Google.Protobuf.MessageParser<TResponse> parser)
-        where TRequest : Google.Protobuf.IMessage
-        where TResponse : Google.Protobuf.IMessage<TResponse> =>
+        where TRequest : class, Google.Protobuf.IMessage
+        where TResponse : class, Google.Protobuf.IMessage<TResponse> =>
         s_service.CallAsync(method == "Invalidate" ? "authz.v1.CacheService" : "authz.v1.MembershipService", method, request, parser);
 
     /// <summary>An unsigned JWT (Cerbos never sees it in these tests: every call carrying one is decided locally).</summary>

@@ -70,8 +70,8 @@ internal sealed class CacheCluster : IAsyncDisposable
     }
 
     public static Task<TResponse> Call<TRequest, TResponse>(AuthzServiceInstance on, string service, string method, TRequest request, MessageParser<TResponse> parser)
-        where TRequest : IMessage
-        where TResponse : IMessage<TResponse> => on.CallAsync(service, method, request, parser);
+        where TRequest : class, IMessage
+        where TResponse : class, IMessage<TResponse> => on.CallAsync(service, method, request, parser);
 
     public Task UpsertTenantAsync(string tenant) =>
         Call(A, MembershipServiceName, "UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = tenant, Tier = "pro" } }, UpsertTenantResponse.Parser);

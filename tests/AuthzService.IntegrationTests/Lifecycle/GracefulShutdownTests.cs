@@ -1,11 +1,10 @@
 using AuthzService.Api.Health;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;

@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
+using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Lifecycle;
 
@@ -109,13 +111,13 @@ public sealed class ProcessSignalTests
             try
             {
                 var health = await channel.CallUnaryAsync(
-                    "/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, new CallOptions(CancellationToken: cts.Token).WithTimeout(TimeSpan.FromSeconds(2)));
+                    "/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, new CallOptions(cancellationToken: cts.Token).WithTimeout(TimeSpan.FromSeconds(2)));
                 if (health.Status == HealthCheckResponse.Types.ServingStatus.Serving)
                 {
                     return;
                 }
             }
-            catch (AuthzService.Grpc.RpcException) when (!cts.IsCancellationRequested)
+            catch (RpcException) when (!cts.IsCancellationRequested)
             {
             }
 

@@ -1,8 +1,8 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.RateLimiting;
 

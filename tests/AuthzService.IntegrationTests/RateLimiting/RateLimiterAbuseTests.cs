@@ -1,11 +1,11 @@
 using AuthzService.Api.RateLimiting;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Directory;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.RateLimiting;
 

@@ -1,9 +1,9 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.RateLimiting;
 

@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 
 namespace AuthzService.IntegrationTests.Runtime;
@@ -288,8 +288,8 @@ public sealed class ReadOnlyRuntimeTests
     }
 
     private static Task<TResponse> CallAsync<TRequest, TResponse>(GrpcChannel channel, string service, string method, TRequest request, Google.Protobuf.MessageParser<TResponse> parser)
-        where TRequest : Google.Protobuf.IMessage
-        where TResponse : Google.Protobuf.IMessage<TResponse> =>
+        where TRequest : class, Google.Protobuf.IMessage
+        where TResponse : class, Google.Protobuf.IMessage<TResponse> =>
         channel.CallUnaryAsync($"/{service}/{method}", request, parser, new CallOptions().WithTimeout(TimeSpan.FromSeconds(10)));
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

@@ -1,12 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Security;
 
@@ -58,7 +58,7 @@ public sealed class CallerAuthenticationTests
     }
 
     private static GrpcChannel ChannelWith(X509Certificate2? clientCertificate) =>
-        GrpcChannel.ForAddress(s_service.Address, new GrpcChannelOptions { TrustedCaCertificates = [s_tls.ServerCa.Ca], ClientCertificate = clientCertificate });
+        TestChannels.ForAddress(s_service.Address, s_tls.ServerCa.Ca, clientCertificate);
 
     private static Task<CheckResourcesResponse> CheckAsync(GrpcChannel channel)
     {

@@ -1,13 +1,13 @@
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Security;
 
@@ -89,10 +89,10 @@ public sealed class CallerTenantBindingTests
     }
 
     private static GrpcChannel Channel(X509Certificate2 certificate) =>
-        GrpcChannel.ForAddress(s_service.Address, new GrpcChannelOptions { TrustedCaCertificates = [s_tls.ServerCa.Ca], ClientCertificate = certificate });
+        TestChannels.ForAddress(s_service.Address, s_tls.ServerCa.Ca, certificate);
 
     private static Task<TResponse> CallAsync<TResponse>(GrpcChannel channel, string service, string method, IMessage request, MessageParser<TResponse> parser)
-        where TResponse : IMessage<TResponse> =>
+        where TResponse : class, IMessage<TResponse> =>
         channel.CallUnaryAsync($"/{service}/{method}", request, parser, new CallOptions().WithTimeout(TimeSpan.FromSeconds(10)));
 
     private static CheckResourcesRequest Check(string tenant, bool includeMeta = false)

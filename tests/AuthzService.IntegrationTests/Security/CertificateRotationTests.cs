@@ -1,12 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Security;
 
@@ -45,10 +45,10 @@ public sealed class CertificateRotationTests
     }
 
     private static GrpcChannel Channel(AuthzServiceInstance service, TlsMaterial tls, X509Certificate2 client) =>
-        GrpcChannel.ForAddress(service.Address, new GrpcChannelOptions { TrustedCaCertificates = [tls.ServerCa.Ca], ClientCertificate = client });
+        TestChannels.ForAddress(service.Address, tls.ServerCa.Ca, client);
 
     private static Task<HealthCheckResponse> HealthAsync(GrpcChannel channel, CancellationToken ct) =>
-        channel.CallUnaryAsync("/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, new CallOptions(CancellationToken: ct).WithTimeout(TimeSpan.FromSeconds(10)));
+        channel.CallUnaryAsync("/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, new CallOptions(cancellationToken: ct).WithTimeout(TimeSpan.FromSeconds(10)));
 
     /// <summary>A call on a connection of its own: a fresh TLS handshake every time.</summary>
     private static async Task FreshHealthAsync(AuthzServiceInstance service, TlsMaterial tls, X509Certificate2 client, CancellationToken ct)

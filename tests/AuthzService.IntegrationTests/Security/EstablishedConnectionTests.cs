@@ -1,11 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Security;
 
@@ -39,7 +39,7 @@ public sealed class EstablishedConnectionTests
     }
 
     private static GrpcChannel Channel(AuthzServiceInstance service, TlsMaterial tls, X509Certificate2 client) =>
-        GrpcChannel.ForAddress(service.Address, new GrpcChannelOptions { TrustedCaCertificates = [tls.ServerCa.Ca], ClientCertificate = client });
+        TestChannels.ForAddress(service.Address, tls.ServerCa.Ca, client);
 
     /// <summary>A check about a tenant nobody created: answered (DENY) without any set-up.</summary>
     private static Task<CheckResourcesResponse> CheckAsync(GrpcChannel channel)

@@ -1,11 +1,13 @@
 using AuthzService.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace AuthzService.IntegrationTests.Service;
 
 /// <summary>
-/// The public API as end-to-end tests use it: one typed call per RPC (through our own gRPC client, so
-/// every byte crosses the wire) and builders for the requests the policies in cerbos-policies/ understand.
+/// The public API as end-to-end tests use it: one typed call per RPC (the generated clients on the instance's
+/// Grpc.Net.Client channel, so every byte crosses the wire) and builders for the requests the policies in
+/// cerbos-policies/ understand.
 /// </summary>
 internal static class AuthzApi
 {
@@ -14,13 +16,13 @@ internal static class AuthzApi
     public const string CacheServiceName = "authz.v1.CacheService";
 
     public static Task<CheckResourcesResponse> CheckAsync(this AuthzServiceInstance service, CheckResourcesRequest request) =>
-        service.CallAsync(AuthorizationServiceName, "CheckResources", request, CheckResourcesResponse.Parser);
+        AuthorizationClient(service).CheckResourcesAsync(request, Deadline()).ResponseAsync;
 
     public static Task<PlanResourcesResponse> PlanAsync(this AuthzServiceInstance service, PlanResourcesRequest request) =>
-        service.CallAsync(AuthorizationServiceName, "PlanResources", request, PlanResourcesResponse.Parser);
+        AuthorizationClient(service).PlanResourcesAsync(request, Deadline()).ResponseAsync;
 
     public static Task<UpsertTenantResponse> UpsertTenantAsync(this AuthzServiceInstance service, UpsertTenantRequest request) =>
-        service.CallAsync(MembershipServiceName, "UpsertTenant", request, UpsertTenantResponse.Parser);
+        MembershipClient(service).UpsertTenantAsync(request, Deadline()).ResponseAsync;
 
     public static Task<UpsertTenantResponse> UpsertTenantAsync(
         this AuthzServiceInstance service, string id, string scope = "", string tier = "pro", TenantStatus status = TenantStatus.Active) =>
@@ -30,16 +32,16 @@ internal static class AuthzApi
         });
 
     public static Task<DeleteTenantResponse> DeleteTenantAsync(this AuthzServiceInstance service, DeleteTenantRequest request) =>
-        service.CallAsync(MembershipServiceName, "DeleteTenant", request, DeleteTenantResponse.Parser);
+        MembershipClient(service).DeleteTenantAsync(request, Deadline()).ResponseAsync;
 
     public static Task<GetTenantResponse> GetTenantAsync(this AuthzServiceInstance service, GetTenantRequest request) =>
-        service.CallAsync(MembershipServiceName, "GetTenant", request, GetTenantResponse.Parser);
+        MembershipClient(service).GetTenantAsync(request, Deadline()).ResponseAsync;
 
     public static Task<ListTenantsResponse> ListTenantsAsync(this AuthzServiceInstance service, ListTenantsRequest request) =>
-        service.CallAsync(MembershipServiceName, "ListTenants", request, ListTenantsResponse.Parser);
+        MembershipClient(service).ListTenantsAsync(request, Deadline()).ResponseAsync;
 
     public static Task<UpsertMembershipResponse> UpsertMembershipAsync(this AuthzServiceInstance service, UpsertMembershipRequest request) =>
-        service.CallAsync(MembershipServiceName, "UpsertMembership", request, UpsertMembershipResponse.Parser);
+        MembershipClient(service).UpsertMembershipAsync(request, Deadline()).ResponseAsync;
 
     /// <summary>Grants <paramref name="roles"/> to a principal tenant-wide (<paramref name="team"/> empty) or in a team.</summary>
     public static Task<UpsertMembershipResponse> GrantAsync(
@@ -47,13 +49,20 @@ internal static class AuthzApi
         service.UpsertMembershipAsync(new UpsertMembershipRequest { Membership = Membership(tenant, principal, team, roles) });
 
     public static Task<DeleteMembershipResponse> DeleteMembershipAsync(this AuthzServiceInstance service, DeleteMembershipRequest request) =>
-        service.CallAsync(MembershipServiceName, "DeleteMembership", request, DeleteMembershipResponse.Parser);
+        MembershipClient(service).DeleteMembershipAsync(request, Deadline()).ResponseAsync;
 
     public static Task<ListMembershipsResponse> ListMembershipsAsync(this AuthzServiceInstance service, ListMembershipsRequest request) =>
-        service.CallAsync(MembershipServiceName, "ListMemberships", request, ListMembershipsResponse.Parser);
+        MembershipClient(service).ListMembershipsAsync(request, Deadline()).ResponseAsync;
 
     public static Task<InvalidateResponse> InvalidateAsync(this AuthzServiceInstance service, InvalidateRequest request) =>
-        service.CallAsync(CacheServiceName, "Invalidate", request, InvalidateResponse.Parser);
+        new CacheService.CacheServiceClient(service.Channel).InvalidateAsync(request, Deadline()).ResponseAsync;
+
+    private static AuthorizationService.AuthorizationServiceClient AuthorizationClient(AuthzServiceInstance service) => new(service.Channel);
+
+    private static MembershipService.MembershipServiceClient MembershipClient(AuthzServiceInstance service) => new(service.Channel);
+
+    // The deadline the old fixture gave every call.
+    private static CallOptions Deadline() => new(deadline: DateTime.UtcNow.AddSeconds(10));
 
     public static Membership Membership(string tenant, string principal, string team, params string[] roles) =>
         new() { TenantId = tenant, PrincipalId = principal, TeamId = team, Roles = { roles } };

@@ -1,9 +1,9 @@
 using AuthzService.Api;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.Testing;
 using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,21 +17,21 @@ namespace AuthzService.IntegrationTests.Service;
 /// </summary>
 public sealed class AuthzServiceInstance : IAsyncDisposable
 {
-    private AuthzServiceInstance(WebApplication app, Uri address, CapturingLoggerProvider logs, GrpcChannelOptions? channelOptions, Uri? healthAddress)
+    private AuthzServiceInstance(WebApplication app, Uri address, CapturingLoggerProvider logs, ServiceTls? tls, Uri? healthAddress)
     {
         App = app;
         Address = address;
         Logs = logs;
-        Channel = GrpcChannel.ForAddress(address, channelOptions);
+        Channel = TestChannels.ForAddress(address, tls?.ServerCa, tls?.ClientCertificate);
         HealthAddress = healthAddress;
-        HealthChannel = healthAddress is null ? null : GrpcChannel.ForAddress(healthAddress);
+        HealthChannel = healthAddress is null ? null : TestChannels.ForAddress(healthAddress);
     }
 
     public WebApplication App { get; }
 
     public Uri Address { get; }
 
-    /// <summary>Our own gRPC client to the instance: h2c, or TLS with the client certificate of <see cref="ServiceInstanceOptions.Tls"/>.</summary>
+    /// <summary>A Grpc.Net.Client channel to the instance: h2c, or TLS with the client certificate of <see cref="ServiceInstanceOptions.Tls"/>.</summary>
     public GrpcChannel Channel { get; }
 
     /// <summary>The plaintext health-only listener, when <see cref="ServiceInstanceOptions.HealthListener"/> asked for one.</summary>
@@ -117,11 +117,8 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
             throw;
         }
 
-        var channelOptions = tls is null
-            ? null
-            : new GrpcChannelOptions { TrustedCaCertificates = [tls.ServerCa], ClientCertificate = tls.ClientCertificate };
         var instance = new AuthzServiceInstance(
-            app, new Uri($"{scheme}://127.0.0.1:{port}"), logs, channelOptions,
+            app, new Uri($"{scheme}://127.0.0.1:{port}"), logs, tls,
             options.HealthListener ? new Uri($"http://127.0.0.1:{healthPort}") : null);
         await instance.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), cancellationToken);
         return instance;
@@ -167,20 +164,19 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
         throw new TimeoutException($"health did not become {expected} within {timeout} (last: {last}). Log:\n{Logs.Text}");
     }
 
-    /// <summary>grpc.health.v1.Health/Check, on the health listener when there is one.</summary>
+    /// <summary>grpc.health.v1.Health/Check (the generated client), on the health listener when there is one.</summary>
     public Task<HealthCheckResponse> HealthAsync(string service = "", CancellationToken cancellationToken = default) =>
-        (HealthChannel ?? Channel).CallUnaryAsync(
-            "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = service }, HealthCheckResponse.Parser,
-            new CallOptions(CancellationToken: cancellationToken).WithTimeout(TimeSpan.FromSeconds(5)));
+        new Health.HealthClient(HealthChannel ?? Channel).CheckAsync(
+            new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken).ResponseAsync;
 
-    /// <summary>A unary call to <c>/{service}/{method}</c> with a 10 s deadline by default.</summary>
+    /// <summary>A unary call to <c>/{service}/{method}</c> with a 10 s deadline by default (for tests that name methods as data).</summary>
     public Task<TResponse> CallAsync<TRequest, TResponse>(
         string service, string method, TRequest request, MessageParser<TResponse> parser, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-        where TRequest : IMessage
-        where TResponse : IMessage<TResponse> =>
+        where TRequest : class, IMessage
+        where TResponse : class, IMessage<TResponse> =>
         Channel.CallUnaryAsync(
             $"/{service}/{method}", request, parser,
-            new CallOptions(CancellationToken: cancellationToken).WithTimeout(timeout ?? TimeSpan.FromSeconds(10)));
+            new CallOptions(cancellationToken: cancellationToken).WithTimeout(timeout ?? TimeSpan.FromSeconds(10)));
 
     public T GetRequiredService<T>()
         where T : notnull => App.Services.GetRequiredService<T>();

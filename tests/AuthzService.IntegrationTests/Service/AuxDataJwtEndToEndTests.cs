@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.Testing;
+using Grpc.Core;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 
 namespace AuthzService.IntegrationTests.Service;

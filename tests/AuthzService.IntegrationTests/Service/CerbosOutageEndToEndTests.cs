@@ -1,8 +1,8 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.Testing;
+using Grpc.Core;
 using Grpc.Health.V1;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 

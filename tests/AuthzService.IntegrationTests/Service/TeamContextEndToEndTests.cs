@@ -1,7 +1,7 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
+using Grpc.Core;
 using Npgsql;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 

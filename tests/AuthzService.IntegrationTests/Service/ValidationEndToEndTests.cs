@@ -1,9 +1,9 @@
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 
 namespace AuthzService.IntegrationTests.Service;

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Telemetry;
 

@@ -3,13 +3,13 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Decisions;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AuthzService.IntegrationTests.Telemetry;
@@ -68,10 +68,10 @@ public sealed class TelemetryTests
         meters.SetMeasurementEventCallback<double>(Record);
         meters.Start();
 
-        var headers = new Metadata().Add("traceparent", $"00-{traceId}-{parentSpan}-01");
+        var headers = new Metadata { { "traceparent", $"00-{traceId}-{parentSpan}-01" } };
         await service.Channel.CallUnaryAsync(
             "/authz.v1.AuthorizationService/CheckResources", Request(), CheckResourcesResponse.Parser,
-            new CallOptions(Headers: headers).WithTimeout(TimeSpan.FromSeconds(10)));
+            new CallOptions(headers: headers).WithTimeout(TimeSpan.FromSeconds(10)));
 
         // The server span stops after the response is written, which can be after the client has it.
         await AuthzService.IntegrationTests.Security.TlsProbe.EventuallyAsync(
