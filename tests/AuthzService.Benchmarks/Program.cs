@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 //   seed <service-url>                        the bench tenant and a viewer membership
 //   load service <url> <concurrency> <n> <hit|fresh|unique>
 //   load cerbos <url> <ca> <cert> <key> <concurrency> <n>
+//   l2 <redis> <get|store> <keys-per-call> <concurrency> <n>   the L2 decision cache alone (L2Bench)
 switch (args)
 {
     case ["body", var file, var id]:
@@ -60,6 +61,10 @@ switch (args)
                 Int(c), Int(n)));
             return 0;
         }
+
+    case ["l2", var redis, var l2Mode, var keys, var c, var n]:
+        Console.WriteLine(await L2Bench.RunAsync(redis, l2Mode, Int(keys), Int(c), Int(n)));
+        return 0;
 
     case [var oursPort, var barePort, var frameworkPort]:
         return await ServeAsync(Int(oursPort), Int(barePort), Int(frameworkPort));

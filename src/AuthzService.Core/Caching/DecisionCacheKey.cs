@@ -10,7 +10,7 @@ namespace AuthzService.Core.Caching;
 /// replica, so L2 entries are shared; any difference in what the PDP would see gives a different key.
 /// </summary>
 /// <remarks>
-/// Shape: <c>{prefix}d2:{epoch}:{len}:{tenant}:{tenant version}:{len}:{principal}:{principal version}:{hash}</c>.
+/// Shape: <c>{prefix}d3:{epoch}:{len}:{tenant}:{tenant version}:{len}:{principal}:{principal version}:{hash}</c>.
 /// The readable part is for operators (and is itself unambiguous: ids are length-prefixed); the hash is
 /// SHA-256 over a canonical, length-prefixed serialization of <em>everything</em>, the readable part
 /// included, so two requests share a key only if every input is equal. A change of tenant version,
@@ -21,9 +21,10 @@ public static class DecisionCacheKey
 {
     /// <summary>
     /// Bumped when the key or value format changes, so old entries are ignored. d2: L2 values are signed
-    /// (issue 11.5); replicas of the previous version neither read nor overwrite them during a rollout.
+    /// (issue 11.5); replicas of the previous version neither read nor overwrite them during a rollout. d3: L2 entries are
+    /// the distributed cache's Redis hashes, not strings (issue 12.5); a d2 replica reading one would get WRONGTYPE.
     /// </summary>
-    public const string FormatVersion = "d2";
+    public const string FormatVersion = "d3";
 
     public static string For(
         string prefix,

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AuthzService.Infrastructure.Caching;
 
-/// <summary>Source-generated log messages of the cache stores (event ids 1200-1299).</summary>
+/// <summary>Source-generated log messages of the cache stores (event ids 1200-1299, 6550-6599).</summary>
 internal static partial class CacheInfrastructureLog
 {
     [LoggerMessage(1200, LogLevel.Warning, "Redis L2 unavailable ({Operation}); continuing with L1 and the PDP until it answers again")]
@@ -17,4 +17,7 @@ internal static partial class CacheInfrastructureLog
 
     [LoggerMessage(1203, LogLevel.Information, "Decision cache: L1 limit {L1SizeLimit} entries, TTL {Ttl}, L2 {L2}, prefix {Prefix}, policy revision '{PolicyRevision}'")]
     public static partial void Configured(ILogger logger, long l1SizeLimit, TimeSpan ttl, string l2, string prefix, string policyRevision);
+
+    [LoggerMessage(6550, LogLevel.Information, "Redis L2: {Endpoints} ({Mode}), connected now: {Connected} (reconnects by itself while not)")]
+    public static partial void RedisConnecting(ILogger logger, string endpoints, string mode, bool connected);
 }

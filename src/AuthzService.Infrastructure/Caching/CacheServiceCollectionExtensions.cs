@@ -3,6 +3,8 @@ using AuthzService.Core.Decisions;
 using AuthzService.Core.Invalidation;
 using AuthzService.Core.Principals;
 using AuthzService.Infrastructure.Postgres;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,9 +46,20 @@ public static class CacheServiceCollectionExtensions
         }
         else
         {
+            // One multiplexer for the service, handed to the distributed cache (which would otherwise make its own).
+            services.TryAddSingleton(sp => new RedisConnection(
+                redis, sp.GetRequiredService<IOptions<CacheOptions>>().Value.RedisTimeout, sp.GetRequiredService<ILogger<RedisConnection>>()));
+            services.AddStackExchangeRedisCache(_ => { });
+            services.AddOptions<RedisCacheOptions>().Configure<RedisConnection, IOptions<CacheOptions>>((options, connection, cache) =>
+            {
+                options.InstanceName = cache.Value.KeyPrefix;
+                options.ConnectionMultiplexerFactory = connection.GetAsync;
+            });
             services.TryAddSingleton<ISharedDecisionCache>(sp => new RedisDecisionCache(
-                redis, sp.GetRequiredService<IOptions<CacheOptions>>().Value.RedisTimeout, sp.GetRequiredService<SignedDecisionCodec>(),
-                sp.GetRequiredService<CacheMetrics>(), sp.GetRequiredService<ILogger<RedisDecisionCache>>(), sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<IDistributedCache>(), sp.GetRequiredService<RedisConnection>(),
+                sp.GetRequiredService<IOptions<CacheOptions>>().Value.KeyPrefix, sp.GetRequiredService<IOptions<CacheOptions>>().Value.RedisTimeout,
+                sp.GetRequiredService<SignedDecisionCodec>(), sp.GetRequiredService<CacheMetrics>(),
+                sp.GetRequiredService<ILogger<RedisDecisionCache>>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         services.TryAddSingleton<PrincipalCacheInvalidation>();

@@ -43,7 +43,7 @@ public sealed class DecisionCacheKeyTests
         var b = Key();
 
         Assert.AreEqual(a, b);
-        Assert.StartsWith(Prefix + "d2:1:4:acme:3:5:alice:7:", a);
+        Assert.StartsWith(Prefix + "d3:1:4:acme:3:5:alice:7:", a);
     }
 
     [TestMethod]

@@ -13,7 +13,7 @@ using Npgsql;
 namespace AuthzService.IntegrationTests.Cache;
 
 /// <summary>
-/// Two replicas of the real service sharing one PostgreSQL database, one Redis and the shared Cerbos,
+/// Two replicas of the real service sharing one PostgreSQL database, one Redis (standalone, or a Redis Cluster) and the shared Cerbos,
 /// with a long TTL so that nothing in these tests passes merely because an entry expired.
 /// </summary>
 internal sealed class CacheCluster : IAsyncDisposable
@@ -25,17 +25,33 @@ internal sealed class CacheCluster : IAsyncDisposable
     /// <summary>Hang guard for "eventually" loops; the measured times are reported, not asserted tightly.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
-    private CacheCluster(string database, RedisServer redis, AuthzServiceInstance a, AuthzServiceInstance b)
+    private readonly RedisServer? _redis;
+    private readonly RedisClusterServer? _redisCluster;
+    private int _keyScans;
+
+    private CacheCluster(string database, RedisServer? redis, RedisClusterServer? redisCluster, AuthzServiceInstance a, AuthzServiceInstance b)
     {
         Database = database;
-        Redis = redis;
+        _redis = redis;
+        _redisCluster = redisCluster;
+        RedisConfiguration = redis?.ConnectionString ?? redisCluster!.ConnectionString;
         A = a;
         B = b;
     }
 
     public string Database { get; }
 
-    public RedisServer Redis { get; }
+    /// <summary>The standalone Redis (not on a cluster started by <see cref="StartOnRedisClusterAsync"/>).</summary>
+    public RedisServer Redis => _redis ?? throw new InvalidOperationException("this cache cluster runs on a Redis Cluster");
+
+    /// <summary>The Redis Cluster (only when started by <see cref="StartOnRedisClusterAsync"/>).</summary>
+    public RedisClusterServer RedisCluster => _redisCluster ?? throw new InvalidOperationException("this cache cluster runs on a standalone Redis");
+
+    /// <summary>The StackExchange.Redis configuration string the replicas use.</summary>
+    public string RedisConfiguration { get; }
+
+    /// <summary>How many KEYS commands this fixture has sent to each Redis primary (counted before they are sent).</summary>
+    public int KeyScansSentPerPrimary => Volatile.Read(ref _keyScans);
 
     public AuthzServiceInstance A { get; }
 
@@ -43,12 +59,41 @@ internal sealed class CacheCluster : IAsyncDisposable
 
     public static async Task<CacheCluster> StartAsync(string name, CancellationToken cancellationToken)
     {
+        var redis = await RedisServer.StartNewAsync(cancellationToken);
+        try
+        {
+            return await StartAsync(name, redis, null, redis.ConnectionString, cancellationToken);
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The same two replicas on a three-node Redis Cluster (<see cref="RedisClusterServer"/>).</summary>
+    public static async Task<CacheCluster> StartOnRedisClusterAsync(string name, CancellationToken cancellationToken)
+    {
+        var redis = await RedisClusterServer.StartNewAsync(cancellationToken);
+        try
+        {
+            return await StartAsync(name, null, redis, redis.ConnectionString, cancellationToken);
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<CacheCluster> StartAsync(
+        string name, RedisServer? redis, RedisClusterServer? redisCluster, string redisConfiguration, CancellationToken cancellationToken)
+    {
         var database = await PostgresAssemblyFixture.CreateDatabaseAsync(name, cancellationToken);
         var cerbos = await CerbosServerFixture.GetSharedAsync();
-        var redis = await RedisServer.StartNewAsync(cancellationToken);
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["ConnectionStrings:Redis"] = redisConfiguration,
             ["Cache:Ttl"] = "00:10:00",
             ["Cache:DegradedPrincipalTtl"] = "00:00:01",
             // Generous for a loaded 2-core CI machine: a read slower than this counts as a Redis failure.
@@ -59,7 +104,7 @@ internal sealed class CacheCluster : IAsyncDisposable
         var b = await AuthzServiceInstance.StartAsync(database, cerbos, settings, cancellationToken);
         await WaitForL2ConnectedAsync(a);
         await WaitForL2ConnectedAsync(b);
-        return new CacheCluster(database, redis, a, b);
+        return new CacheCluster(database, redis, redisCluster, a, b);
     }
 
     /// <summary>A replica reads L2 only once its Redis connection is up; tests that expect L2 hits wait for it.</summary>
@@ -132,10 +177,9 @@ internal sealed class CacheCluster : IAsyncDisposable
     /// <summary>Every L2 key of <paramref name="tenant"/> (test-only KEYS scan; the service never scans).</summary>
     public async Task<IReadOnlyList<string>> L2KeysAsync(string tenant)
     {
-        using var redis = await TestRedisConnection.ConnectAsync(Redis.ConnectionString);
-        var server = redis.Multiplexer.GetServer(redis.Multiplexer.GetEndPoints()[0]);
-        var pattern = $"{Core.Caching.CacheOptions.DefaultKeyPrefix}*:{tenant.Length}:{tenant}:*";
-        return [.. server.Keys(pattern: pattern).Select(k => (string)k!)];
+        using var redis = await TestRedisConnection.ConnectAsync(RedisConfiguration);
+        Interlocked.Increment(ref _keyScans);
+        return redis.Keys($"{Core.Caching.CacheOptions.DefaultKeyPrefix}*:{tenant.Length}:{tenant}:*");
     }
 
     /// <summary>Waits until L2 holds at least <paramref name="count"/> entries of <paramref name="tenant"/> (writes are fire and forget).</summary>
@@ -157,6 +201,14 @@ internal sealed class CacheCluster : IAsyncDisposable
     {
         await A.DisposeAsync();
         await B.DisposeAsync();
-        await Redis.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        if (_redisCluster is not null)
+        {
+            await _redisCluster.DisposeAsync();
+        }
     }
 }

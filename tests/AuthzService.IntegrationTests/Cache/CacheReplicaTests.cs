@@ -152,10 +152,9 @@ public sealed class CacheReplicaTests
         // key name, and carry their stamp).
         var adminKey = (await s_cluster.WaitForL2Async(admin)).Single();
         var viewerKey = (await s_cluster.WaitForL2Async(viewer)).Single();
-        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.Redis.ConnectionString))
+        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.RedisConfiguration))
         {
-            var db = redis.GetDatabase();
-            await db.StringSetAsync(viewerKey, await db.StringGetAsync(adminKey), TimeSpan.FromMinutes(5));
+            await redis.SetValueAsync(viewerKey, (await redis.GetValueAsync(adminKey))!);
         }
 
         await using var fresh = await StartThirdReplicaAsync();
@@ -173,9 +172,9 @@ public sealed class CacheReplicaTests
         var tenant = await ViewerTenantAsync();
         await ReadAsync(s_cluster.A, tenant, "alice", "doc-1");
         var key = (await s_cluster.WaitForL2Async(tenant)).Single();
-        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.Redis.ConnectionString))
+        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.RedisConfiguration))
         {
-            await redis.GetDatabase().StringSetAsync(key, "cd1|{\"Key\":\"truncated", TimeSpan.FromMinutes(5));
+            await redis.SetValueAsync(key, "cd1|{\"Key\":\"truncated"u8.ToArray());
         }
 
         using var rejected = new L2RejectionCounter(s_cluster.B);
@@ -213,6 +212,6 @@ public sealed class CacheReplicaTests
     private async Task<AuthzServiceInstance> StartThirdReplicaAsync() =>
         await AuthzServiceInstance.StartAsync(
             s_cluster.Database, await Cerbos.CerbosServerFixture.GetSharedAsync(),
-            new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = s_cluster.Redis.ConnectionString },
+            new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = s_cluster.RedisConfiguration },
             TestContext.CancellationToken);
 }

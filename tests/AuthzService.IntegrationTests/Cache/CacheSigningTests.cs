@@ -98,12 +98,11 @@ public sealed class CacheSigningTests
         using var rejected = new L2RejectionCounter(s_cluster.B);
 
         // A value the service itself signed, copied under another key: the MAC covers the key name.
-        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.Redis.ConnectionString))
+        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.RedisConfiguration))
         {
-            var db = redis.GetDatabase();
             byte[]? genuine = null;
-            await EventuallyAsync(async () => (genuine = await db.StringGetAsync(carolsKey)) is not null, "carol's ALLOW in L2");
-            Assert.IsTrue(await db.StringSetAsync(alicesKey, genuine, TimeSpan.FromMinutes(5)));
+            await EventuallyAsync(async () => (genuine = await redis.GetValueAsync(carolsKey)) is not null, "carol's ALLOW in L2");
+            await redis.SetValueAsync(alicesKey, genuine!);
         }
 
         var result = (await CheckAsync(s_cluster.B, alices)).Results[0];
@@ -138,10 +137,10 @@ public sealed class CacheSigningTests
         var request = CheckRequest(tenant, "alice", "read", "doc-after-rotation");
         Assert.AreEqual(V1.DecisionSource.Cerbos, (await CheckAsync(rotated, request)).Results[0].Meta.Source);
         var (key, _) = await ServiceKeyAsync(rotated, request);
-        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.Redis.ConnectionString))
+        using (var redis = await TestRedisConnection.ConnectAsync(s_cluster.RedisConfiguration))
         {
             byte[]? written = null;
-            await EventuallyAsync(async () => (written = await redis.GetDatabase().StringGetAsync(key)) is not null, "the rotated replica's entry in L2");
+            await EventuallyAsync(async () => (written = await redis.GetValueAsync(key)) is not null, "the rotated replica's entry in L2");
             Assert.AreEqual(SignerOf(newKey).CurrentKeyId, Convert.ToHexStringLower(written!.AsSpan(1, 4)));
         }
 
@@ -199,7 +198,7 @@ public sealed class CacheSigningTests
         var cerbos = await Cerbos.CerbosServerFixture.GetSharedAsync();
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => AuthzServiceInstance.StartAsync(
             s_cluster.Database, cerbos,
-            new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = s_cluster.Redis.ConnectionString, ["Cache:SigningKey"] = signingKey },
+            new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = s_cluster.RedisConfiguration, ["Cache:SigningKey"] = signingKey },
             TestContext.CancellationToken));
 
         StringAssert.Contains(ex.Message, "Cache:SigningKey (env Cache__SigningKey): " + problem);
@@ -220,7 +219,7 @@ public sealed class CacheSigningTests
 
     private async Task<AuthzServiceInstance> StartReplicaAsync(Dictionary<string, string?> overrides)
     {
-        overrides["ConnectionStrings:Redis"] = s_cluster.Redis.ConnectionString;
+        overrides["ConnectionStrings:Redis"] = s_cluster.RedisConfiguration;
         overrides["Cache:Ttl"] = "00:10:00";
         var replica = await AuthzServiceInstance.StartAsync(
             s_cluster.Database, await Cerbos.CerbosServerFixture.GetSharedAsync(), overrides, TestContext.CancellationToken);
@@ -272,7 +271,7 @@ public sealed class CacheSigningTests
 
     private static async Task WriteL2Async(string key, byte[] value)
     {
-        using var redis = await TestRedisConnection.ConnectAsync(s_cluster.Redis.ConnectionString);
-        Assert.IsTrue(await redis.GetDatabase().StringSetAsync(key, value, TimeSpan.FromMinutes(5)));
+        using var redis = await TestRedisConnection.ConnectAsync(s_cluster.RedisConfiguration);
+        await redis.SetValueAsync(key, value);
     }
 }
