@@ -49,6 +49,8 @@ public static class DependencyInjection
         services.AddSingleton<ServingHealth>();
         services.AddHostedService<DependencyHealthMonitor>();
         services.AddHostedService<HealthShutdownService>();
+        // Off (returns at once) unless Cerbos:PolicyWatch:Address is set.
+        services.AddHostedService<CerbosPolicyWatcher>();
         return services;
     }
 

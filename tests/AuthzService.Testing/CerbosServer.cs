@@ -219,7 +219,7 @@ public sealed class CerbosServer : IAsyncDisposable, IDisposable
           driver: disk
           disk:
             directory: "{policies}"
-            watchForChanges: false
+            watchForChanges: {(_options.WatchForChanges ? "true" : "false")}
         audit:
           enabled: false
         {AuxDataConfig()}

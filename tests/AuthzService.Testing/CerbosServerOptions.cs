@@ -6,6 +6,12 @@ public sealed class CerbosServerOptions
     /// <summary>Policy directory; null means the repository's <c>cerbos-policies/</c>.</summary>
     public string? PolicyDirectory { get; init; }
 
+    /// <summary>
+    /// Cerbos watches <see cref="PolicyDirectory"/> and reloads what changes (<c>storage.disk.watchForChanges</c>),
+    /// as it would after a git pull.
+    /// </summary>
+    public bool WatchForChanges { get; init; }
+
     public CerbosServerCertificate ServerCertificate { get; init; } = CerbosServerCertificate.Valid;
 
     /// <summary>

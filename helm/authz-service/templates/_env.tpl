@@ -66,6 +66,14 @@ README.md, Deploy). Connection strings and credentials only ever come from Secre
   value: /etc/authz/tls/cerbos-client/tls.key
 - name: Cerbos__Tls__Verify
   value: "true"
+{{- if .Values.cerbos.policyWatch.enabled }}
+- name: Cerbos__PolicyWatch__Address
+  value: {{ include "authz.cerbosHttpAddress" . | quote }}
+- name: Cerbos__PolicyWatch__Interval
+  value: {{ .Values.cerbos.policyWatch.interval | quote }}
+- name: Cerbos__PolicyWatch__UnconfirmedTtl
+  value: {{ .Values.cerbos.policyWatch.unconfirmedTtl | quote }}
+{{- end }}
 - name: Cache__KeyPrefix
   value: {{ .Values.config.cache.keyPrefix | quote }}
 - name: Cache__Ttl

@@ -92,6 +92,14 @@ https://127.0.0.1:3593
 {{- end -}}
 {{- end -}}
 
+{{- define "authz.cerbosHttpAddress" -}}
+{{- if eq .Values.cerbos.mode "sidecar" -}}
+https://127.0.0.1:3592
+{{- else -}}
+{{- required "cerbos.external.httpAddress is required when cerbos.mode is external and cerbos.policyWatch.enabled" .Values.cerbos.external.httpAddress -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Policies ----------------------------------------------------------------
 Policy files are every YAML/JSON file under files/policies/, except policy tests
 (tests/, testdata/, *_test.*), which belong in CI, not in the PDP. */}}

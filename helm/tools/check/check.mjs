@@ -223,6 +223,7 @@ function checkCase(name, values, docs, policyDir) {
         check("Cerbos serves mTLS (cert, key, client CA)", !!conf.server.tls?.cert && !!conf.server.tls?.key && !!conf.server.tls?.caCert);
         const tlsMount = cerbos.volumeMounts.find((m) => m.name === "cerbos-server-tls")?.mountPath;
         check("Cerbos TLS files live in the mounted Secret", [conf.server.tls.cert, conf.server.tls.key, conf.server.tls.caCert].every((f) => f.startsWith(tlsMount + "/")));
+        if (values.cerbos.policyWatch.enabled) check("Cerbos metrics on for the policy watch", conf.server.metricsEnabled === true);
         check("Cerbos telemetry off", conf.telemetry?.disabled === true && env(cerbos).CERBOS_NO_TELEMETRY?.value === "1");
         // The policies rely on both (schemas written to reject; scoped tenants without an override fall back).
         check("Cerbos schema.enforcement is reject", conf.schema?.enforcement === "reject", JSON.stringify(conf.schema));
@@ -247,6 +248,15 @@ function checkCase(name, values, docs, policyDir) {
     check("no policy ConfigMap in external mode", !byKind("ConfigMap").some((c) => c.metadata.name.includes("-policies")));
   }
   check("Cerbos client certificate and CA configured", ["Cerbos__Tls__CaCertificate", "Cerbos__Tls__ClientCertificate", "Cerbos__Tls__ClientKey"].every((k) => app.volumeMounts.some((m) => e[k]?.value?.startsWith(m.mountPath + "/"))));
+
+  // Policy watch (issue 11.4): the cache follows policies Cerbos reloads by itself (git, external).
+  if (values.cerbos.policyWatch.enabled) {
+    const watched = sidecar ? "https://127.0.0.1:3592" : values.cerbos.external.httpAddress;
+    check("policy watch reads Cerbos's HTTP listener", e.Cerbos__PolicyWatch__Address?.value === watched && watched.startsWith("https://"), e.Cerbos__PolicyWatch__Address?.value);
+    check("policy watch interval and unconfirmed TTL from the values", e.Cerbos__PolicyWatch__Interval?.value === values.cerbos.policyWatch.interval && e.Cerbos__PolicyWatch__UnconfirmedTtl?.value === values.cerbos.policyWatch.unconfirmedTtl);
+  } else {
+    check("no policy watch when cerbos.policyWatch.enabled is false", !e.Cerbos__PolicyWatch__Address);
+  }
 
   // Policies and the cache revision.
   const rev = e.Cache__PolicyRevision?.value;
@@ -364,7 +374,12 @@ function checkNetworkPolicies(values, docs, dep, jobs) {
   // Egress: exactly DNS, PostgreSQL and whatever the values switch on.
   const expected = [["dns", `TCP/${eg.dns.port},UDP/${eg.dns.port}`, eg.dns.to], ["postgres", `TCP/${eg.postgres.port}`, eg.postgres.to]];
   if (values.redis.enabled) expected.push(["redis", `TCP/${eg.redis.port}`, eg.redis.to]);
-  if (values.cerbos.mode === "external") expected.push(["cerbos", `TCP/${eg.cerbos.port}`, eg.cerbos.to]);
+  if (values.cerbos.mode === "external") {
+    // The policy watch reads the external Cerbos's metrics on the port of cerbos.external.httpAddress.
+    const watchPort = values.cerbos.policyWatch.enabled ? (new URL(values.cerbos.external.httpAddress).port || "443") : null;
+    const cerbosPorts = [eg.cerbos.port, watchPort].filter((p) => p !== null).map((p) => `TCP/${p}`).sort().join(",");
+    expected.push(["cerbos", cerbosPorts, eg.cerbos.to]);
+  }
   if (values.cerbos.mode === "sidecar" && values.cerbos.policies.source === "git") expected.push(["git", `TCP/${eg.git.port}`, eg.git.to]);
   if (values.config.telemetry.otlpEndpoint) expected.push(["otlp", `TCP/${eg.otlp.port}`, eg.otlp.to]);
   const egress = np.spec.egress || [];

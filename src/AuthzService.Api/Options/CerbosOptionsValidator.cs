@@ -76,6 +76,30 @@ internal sealed class CerbosOptionsValidator(IHostEnvironment environment) : IVa
             errors.Add($"{S}:BreakerSamplingDuration/BreakerBreakDuration", "must each be at least 500 ms");
         }
 
+        var watch = options.PolicyWatch;
+        if (watch.Address is { } watchAddress)
+        {
+            if (!watchAddress.IsAbsoluteUri || (watchAddress.Scheme != Uri.UriSchemeHttps && watchAddress.Scheme != Uri.UriSchemeHttp))
+            {
+                errors.Add($"{S}:PolicyWatch:Address", $"must be an absolute http(s) URI of Cerbos's HTTP listener (got '{watchAddress}')");
+            }
+            else if (watchAddress.Scheme == Uri.UriSchemeHttp && !development)
+            {
+                // What it reads decides when cached decisions are dropped: it must come from the real Cerbos.
+                errors.Add($"{S}:PolicyWatch:Address", "must use https outside Development");
+            }
+        }
+
+        if (watch.Interval < TimeSpan.FromMilliseconds(100) || watch.Interval > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{S}:PolicyWatch:Interval", "must be between 100 ms and 5 minutes");
+        }
+
+        if (watch.UnconfirmedTtl < TimeSpan.Zero || watch.UnconfirmedTtl > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{S}:PolicyWatch:UnconfirmedTtl", "must be between 0 (no caching while unconfirmed) and 5 minutes");
+        }
+
         return errors.ToResult();
     }
 }

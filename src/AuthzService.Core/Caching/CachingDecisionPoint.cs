@@ -26,6 +26,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly PrincipalCacheInvalidation? _invalidation;
+    private readonly PolicyWatchState _watch;
     private readonly SingleFlight<ResourceDecision> _flights = new();
 
     public CachingDecisionPoint(
@@ -36,7 +37,8 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         CacheMetrics metrics,
         ILogger<CachingDecisionPoint> logger,
         TimeProvider? time = null,
-        PrincipalCacheInvalidation? invalidation = null)
+        PrincipalCacheInvalidation? invalidation = null,
+        PolicyWatchState? watch = null)
     {
         _inner = inner;
         _l1 = l1;
@@ -46,6 +48,7 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _invalidation = invalidation;
+        _watch = watch ?? PolicyWatchState.Disabled;
     }
 
     /// <summary>Keys with a PDP call in progress (for tests and diagnostics).</summary>
@@ -82,7 +85,13 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         if (!stamp.Fresh)
         {
             ReadL1(request, stamp, keys, results);
-            await ReadL2Async(request, stamp, keys, results, cancellationToken).ConfigureAwait(false);
+
+            // While the policy watch is not confirmed, L2 may hold entries written with the full TTL before a
+            // policy change nobody saw: only this replica's L1 (dropped when the watch was lost) answers.
+            if (_watch.Trusted)
+            {
+                await ReadL2Async(request, stamp, keys, results, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var call = new CallSummary();
@@ -266,10 +275,10 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
                     continue;
                 }
 
-                var ttl = token.Cap(DecisionCachePolicy.Jittered(options.Ttl), now);
+                var ttl = token.Cap(DecisionCachePolicy.Jittered(_watch.Trusted ? options.Ttl : Min(options.Ttl, _watch.UnconfirmedTtl)), now);
                 if (ttl <= TimeSpan.Zero)
                 {
-                    // The token expired while Cerbos was deciding.
+                    // The token expired while Cerbos was deciding, or the unconfirmed policy watch allows no caching.
                     continue;
                 }
 
@@ -315,6 +324,8 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
         _metrics.Evicted(CacheLevels.Decision, "superseded");
         return true;
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private sealed record Miss(string Key, IReadOnlyList<int> Indexes, TaskCompletionSource<ResourceDecision?>? Flight);
 

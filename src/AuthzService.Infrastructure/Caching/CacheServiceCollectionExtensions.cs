@@ -77,7 +77,7 @@ public static class CacheServiceCollectionExtensions
             inner, sp.GetRequiredService<ILocalCache>(), sp.GetRequiredService<ISharedDecisionCache>(),
             sp.GetRequiredService<IOptions<CacheOptions>>(), sp.GetRequiredService<CacheMetrics>(),
             sp.GetRequiredService<ILogger<CachingDecisionPoint>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PrincipalCacheInvalidation>()));
+            sp.GetRequiredService<PrincipalCacheInvalidation>(), sp.GetService<PolicyWatchState>()));
         return services;
     }
 

@@ -10,6 +10,9 @@ public sealed class CerbosOptions
 
     public CerbosTlsOptions Tls { get; set; } = new();
 
+    /// <summary>Watching Cerbos's policy store so the decision cache follows it (off unless an address is set).</summary>
+    public CerbosPolicyWatchOptions PolicyWatch { get; set; } = new();
+
     /// <summary>Budget for one decision when the caller sets no deadline.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -1,7 +1,9 @@
+using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AuthzService.Infrastructure.Cerbos;
 
@@ -20,6 +22,11 @@ public static class CerbosServiceCollectionExtensions
         services.TryAddSingleton<CerbosChannelFactory>();
         services.TryAddSingleton<CerbosDecisionPoint>();
         services.TryAddSingleton<IPolicyDecisionPoint>(sp => sp.GetRequiredService<CerbosDecisionPoint>());
+        services.TryAddSingleton(sp =>
+        {
+            var watch = sp.GetRequiredService<IOptions<CerbosOptions>>().Value.PolicyWatch;
+            return new PolicyWatchState(watch.Address is not null, watch.UnconfirmedTtl);
+        });
         return services;
     }
 }

@@ -71,6 +71,29 @@ public sealed class CerbosOptionsValidatorTests
     }
 
     [TestMethod]
+    public void Validate_PolicyWatchOverHttpsWithInterval_Passes()
+    {
+        var options = Valid();
+        options.PolicyWatch.Address = new Uri("https://127.0.0.1:3592");
+        options.PolicyWatch.Interval = TimeSpan.FromSeconds(5);
+        Assert.IsEmpty(Failures(options));
+    }
+
+    [TestMethod]
+    public void Validate_PolicyWatchPlaintextOutsideDevelopmentBadIntervalAndTtl_NamesEveryKey()
+    {
+        var options = Valid();
+        options.PolicyWatch.Address = new Uri("http://127.0.0.1:3592");
+        options.PolicyWatch.Interval = TimeSpan.Zero;
+        options.PolicyWatch.UnconfirmedTtl = TimeSpan.FromSeconds(-1);
+        var failures = Failures(options);
+        Assert.HasCount(3, failures);
+        StringAssert.StartsWith(failures[0], "Cerbos:PolicyWatch:Address (env Cerbos__PolicyWatch__Address): must use https outside Development");
+        StringAssert.StartsWith(failures[1], "Cerbos:PolicyWatch:Interval (env Cerbos__PolicyWatch__Interval)");
+        StringAssert.StartsWith(failures[2], "Cerbos:PolicyWatch:UnconfirmedTtl (env Cerbos__PolicyWatch__UnconfirmedTtl)");
+    }
+
+    [TestMethod]
     public void Validate_PlaintextOutsideDevelopment_IsRefused()
     {
         var options = Valid();

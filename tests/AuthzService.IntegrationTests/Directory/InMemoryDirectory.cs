@@ -192,8 +192,11 @@ internal sealed class InMemoryDirectory : IDirectoryReader, IDirectoryWriter
         }
     }
 
+    /// <summary>Makes <see cref="BumpPolicyEpochAsync"/> fail as an unreachable database would.</summary>
+    public bool FailBumps { get; set; }
+
     public Task<long> BumpPolicyEpochAsync(string? label, CancellationToken cancellationToken) =>
-        Task.FromResult(Interlocked.Increment(ref _policyEpoch));
+        FailBumps ? Task.FromException<long>(new InvalidOperationException("database unreachable")) : Task.FromResult(Interlocked.Increment(ref _policyEpoch));
 
     private long BumpPrincipal(string tenantId, string principalId) =>
         _principalVersions[(tenantId, principalId)] = _principalVersions.GetValueOrDefault((tenantId, principalId)) + 1;
