@@ -215,15 +215,29 @@ public sealed class CerbosServer : IAsyncDisposable, IDisposable
             cert: "{serverCert}"
             key: "{serverKey}"
             caCert: "{CaCertPath}"
+        {Storage(policies)}
+        audit:
+          enabled: false
+        {AuxDataConfig()}
+        """ + "\n" + File.ReadAllText(RepoPaths.Require(RepoPaths.CerbosBaseConfig, "Cerbos base configuration"));
+
+    private string Storage(string policies) => _options.GitRepository is { } git ? $"""
+        storage:
+          driver: git
+          git:
+            protocol: {git.Scheme}
+            url: "{git}"
+            branch: main
+            subDir: "{_options.GitSubDirectory}"
+            checkoutDir: "{Path.Combine(_directory.Path, "git-checkout")}"
+            updatePollInterval: {((long)_options.GitPollInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms
+        """ : $"""
         storage:
           driver: disk
           disk:
             directory: "{policies}"
             watchForChanges: {(_options.WatchForChanges ? "true" : "false")}
-        audit:
-          enabled: false
-        {AuxDataConfig()}
-        """ + "\n" + File.ReadAllText(RepoPaths.Require(RepoPaths.CerbosBaseConfig, "Cerbos base configuration"));
+        """;
 
     private string AuxDataConfig() => _options.JwksPath is null ? string.Empty : $"""
         auxData:

@@ -12,6 +12,18 @@ public sealed class CerbosServerOptions
     /// </summary>
     public bool WatchForChanges { get; init; }
 
+    /// <summary>
+    /// A git repository URL (e.g. <c>file:///tmp/repo</c>) Cerbos clones and polls every
+    /// <see cref="GitPollInterval"/> (<c>storage.driver: git</c>, branch <c>main</c>, policies under
+    /// <see cref="GitSubDirectory"/>), as the chart's <c>cerbos.policies.source: git</c> does; overrides
+    /// <see cref="PolicyDirectory"/>.
+    /// </summary>
+    public Uri? GitRepository { get; init; }
+
+    public string GitSubDirectory { get; init; } = "cerbos-policies";
+
+    public TimeSpan GitPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public CerbosServerCertificate ServerCertificate { get; init; } = CerbosServerCertificate.Valid;
 
     /// <summary>

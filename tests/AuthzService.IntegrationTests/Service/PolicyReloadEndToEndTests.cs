@@ -41,6 +41,21 @@ public sealed class PolicyReloadEndToEndTests
     }
 
     [TestMethod]
+    public async Task CheckResources_CerbosPullsAStricterPolicyFromGit_CachedAllowStopsBeingServed()
+    {
+        // cerbos.policies.source: git: Cerbos polls the repository itself; nothing tells AuthzService.
+        await using var setup = await ReloadSetup.StartAsync("e2e_policy_reload_git", cerbos => new Dictionary<string, string?>
+        {
+            ["Cerbos:PolicyWatch:Address"] = cerbos.HttpAddress.ToString(),
+            ["Cerbos:PolicyWatch:Interval"] = s_interval.ToString(),
+        }, git: true);
+
+        var elapsed = await setup.ReloadAndWaitForDenyAsync(waitForFullTtl: true);
+
+        Console.WriteLine($"git: cached ALLOW replaced by DENY {elapsed.TotalMilliseconds:F0} ms after the policy commit (Cerbos polls every 1 s)");
+    }
+
+    [TestMethod]
     public async Task CheckResources_PolicyWatchCannotReadCerbos_CachedAllowLivesAtMostTheUnconfirmedTtl()
     {
         // The watch points at a port nobody listens on: it is never confirmed, so the short TTL applies.
@@ -70,10 +85,12 @@ public sealed class PolicyReloadEndToEndTests
     {
         private readonly TempDirectory _policies;
         private readonly CerbosServer _cerbos;
+        private readonly bool _git;
 
-        private ReloadSetup(TempDirectory policies, CerbosServer cerbos, AuthzServiceInstance service, CheckResourcesRequest check)
+        private ReloadSetup(TempDirectory policies, bool git, CerbosServer cerbos, AuthzServiceInstance service, CheckResourcesRequest check)
         {
             _policies = policies;
+            _git = git;
             _cerbos = cerbos;
             Service = service;
             Check = check;
@@ -83,11 +100,31 @@ public sealed class PolicyReloadEndToEndTests
 
         public CheckResourcesRequest Check { get; }
 
-        public static async Task<ReloadSetup> StartAsync(string database, Func<CerbosServer, Dictionary<string, string?>> settings)
+        private string PolicyDirectory => _git ? Path.Combine(_policies.Path, GitSubDirectory) : _policies.Path;
+
+        public static async Task<ReloadSetup> StartAsync(string database, Func<CerbosServer, Dictionary<string, string?>> settings, bool git = false)
         {
             var policies = new TempDirectory("authz-policies-");
-            CopyDirectory(RepoPaths.Policies, policies.Path);
-            var cerbos = await CerbosServer.StartNewAsync(new CerbosServerOptions { PolicyDirectory = policies.Path, WatchForChanges = true });
+            CerbosServer cerbos;
+            if (git)
+            {
+                CopyDirectory(RepoPaths.Policies, Path.Combine(policies.Path, GitSubDirectory));
+                await GitAsync(policies.Path, "init", "-q", "-b", "main");
+                await GitAsync(policies.Path, "add", "-A");
+                await GitAsync(policies.Path, "commit", "-q", "-m", "policies");
+                cerbos = await CerbosServer.StartNewAsync(new CerbosServerOptions
+                {
+                    GitRepository = new Uri("file://" + policies.Path),
+                    GitSubDirectory = GitSubDirectory,
+                    GitPollInterval = TimeSpan.FromSeconds(1),
+                });
+            }
+            else
+            {
+                CopyDirectory(RepoPaths.Policies, policies.Path);
+                cerbos = await CerbosServer.StartNewAsync(new CerbosServerOptions { PolicyDirectory = policies.Path, WatchForChanges = true });
+            }
+
             var config = settings(cerbos);
 
             // Long enough that expiry plays no part.
@@ -97,7 +134,7 @@ public sealed class PolicyReloadEndToEndTests
             await service.GrantAsync("globex", "gina", "", "org_admin");
             var check = Check("globex", "gina", Entry(Resource("document", Unique("doc"), "globex"), "read", "delete"));
             check.IncludeMeta = true;
-            return new ReloadSetup(policies, cerbos, service, check);
+            return new ReloadSetup(policies, git, cerbos, service, check);
         }
 
         /// <summary>Caches the ALLOW, changes the policy under Cerbos, and returns how long until DENY was answered.</summary>
@@ -115,11 +152,16 @@ public sealed class PolicyReloadEndToEndTests
             Assert.AreEqual(DecisionSource.CacheL1, cached.Results[0].Meta.Source, "the ALLOW must be cached for the test to mean anything");
 
             // What a git pull does: the policy file changes under Cerbos; admins may no longer delete.
-            var document = Path.Combine(_policies.Path, "resource_policies", "document.yaml");
+            var document = Path.Combine(PolicyDirectory, "resource_policies", "document.yaml");
             var text = await File.ReadAllTextAsync(document);
             const string Admin = """actions: ["read", "create", "update", "comment", "delete"]""";
             StringAssert.Contains(text, Admin);
             await File.WriteAllTextAsync(document, text.Replace(Admin, """actions: ["read", "create", "update", "comment"]""", StringComparison.Ordinal));
+            if (_git)
+            {
+                await GitAsync(_policies.Path, "commit", "-q", "-a", "-m", "admins may no longer delete");
+            }
+
             var changed = Stopwatch.StartNew();
 
             CheckResourcesResponse answer;
@@ -134,6 +176,22 @@ public sealed class PolicyReloadEndToEndTests
             Assert.AreEqual(Effect.Deny, answer.Results[0].Actions["delete"], "the ALLOW of the replaced policy was still served after 30 s");
             Assert.AreEqual(Effect.Allow, answer.Results[0].Actions["read"]);
             return elapsed;
+        }
+
+        private const string GitSubDirectory = "cerbos-policies";
+
+        private static async Task GitAsync(string directory, params string[] args)
+        {
+            var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in (string[])["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", .. args])
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var git = Process.Start(start)!;
+            var error = await git.StandardError.ReadToEndAsync();
+            await git.WaitForExitAsync();
+            Assert.AreEqual(0, git.ExitCode, $"git {string.Join(' ', args)}: {error}");
         }
 
         public async ValueTask DisposeAsync()
