@@ -70,15 +70,17 @@ public sealed class CacheSigningTests
     {
         var tenant = await ViewerTenantAsync();
         var request = CheckRequest(tenant, "alice", "delete", "doc-guessed");
-        var (key, stamp) = await ServiceKeyAsync(s_cluster.B, request);
-        using var rejected = new L2RejectionCounter(s_cluster.B);
+
+        // On A: the moved-value test counts bad_signature refusals on B, and the two run in parallel.
+        var (key, stamp) = await ServiceKeyAsync(s_cluster.A, request);
+        using var rejected = new L2RejectionCounter(s_cluster.A);
 
         // The key id of the deployment's key can be read off any stored value; the MAC cannot be made without the key.
         var genuine = SignerOf(ServiceInstanceOptions.CacheSigningKey).Sign(key, CachedDecisionSerializer.Serialize(ForgedAllow(key, stamp, "doc-guessed", "read")));
         var forged = RandomNumberGenerator.GetBytes(37);
         genuine.AsSpan(0, 5).CopyTo(forged);
         await WriteL2Async(key, [.. forged, .. CachedDecisionSerializer.Serialize(ForgedAllow(key, stamp, "doc-guessed", "delete"))]);
-        var result = (await CheckAsync(s_cluster.B, request)).Results[0];
+        var result = (await CheckAsync(s_cluster.A, request)).Results[0];
 
         Assert.AreEqual(V1.Effect.Deny, result.Actions["delete"]);
         Assert.AreEqual(V1.DecisionSource.Cerbos, result.Meta.Source);
