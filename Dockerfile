@@ -23,8 +23,8 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/AuthzService.Api/AuthzService.Api.csproj src/AuthzService.Api/
 COPY src/AuthzService.Contracts/AuthzService.Contracts.csproj src/AuthzService.Contracts/
 COPY src/AuthzService.Core/AuthzService.Core.csproj src/AuthzService.Core/
-COPY src/AuthzService.Grpc/AuthzService.Grpc.csproj src/AuthzService.Grpc/
 COPY src/AuthzService.Infrastructure/AuthzService.Infrastructure.csproj src/AuthzService.Infrastructure/
+COPY src/AuthzService.Tls/AuthzService.Tls.csproj src/AuthzService.Tls/
 RUN dotnet restore src/AuthzService.Api/AuthzService.Api.csproj
 COPY proto/ proto/
 COPY src/ src/

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # make bench: each target against its yardstick in the same run, alternating rounds so machine noise hits
 # both alike; prints rps, p50, p99 and the ratios.
-#   1. health Check: our gRPC layer vs a bare Kestrel handler (h2load);
+#   1. health Check: Grpc.HealthCheck on Grpc.AspNetCore (as the service serves it) vs a bare Kestrel handler (h2load);
 #   2. cached CheckResources through the whole service vs the bare Kestrel framing ceiling with the same
 #      request body (h2load);
 #   2b. the same cached CheckResources vs a bare Grpc.AspNetCore method returning a fixed response: the
 #      framework's own ceiling (h2load);
 #   3. cache misses through the whole service vs direct Cerbos CheckResources. Cerbos requires a client
-#      certificate and h2load cannot present one, so both sides are driven by the same .NET load loop on our
-#      gRPC client (tests/AuthzService.Benchmarks/LoadLoop.cs) at the same concurrency: "fresh" misses
+#      certificate and h2load cannot present one, so both sides are driven by the same .NET load loop on
+#      Grpc.Net.Client (tests/AuthzService.Benchmarks/LoadLoop.cs) at the same concurrency: "fresh" misses
 #      (consistency.fully_consistent: principal re-read from PostgreSQL + Cerbos call) and "unique" misses
 #      (new resource id per call: principal cached, decision miss). The cached run is repeated with that loop
 #      too, so hits and misses can be compared like for like.
@@ -167,7 +167,7 @@ def load_stats(name):
     med = lambda k: statistics.median(float(x[k]) for x in runs)
     return med("rps"), med("p50"), med("p99"), sum(int(x["ok"]) for x in runs), sum(int(x["total"]) for x in runs)
 rows = {}
-pairs = [("health-ours", "health-bare", "health Check: our gRPC layer vs bare Kestrel framing"),
+pairs = [("health-ours", "health-bare", "health Check: Grpc.AspNetCore + Grpc.HealthCheck vs bare Kestrel framing"),
          ("check-hit", "check-bare", "cached CheckResources (whole service, L1 hit) vs bare Kestrel framing ceiling"),
          ("check-hit2", "check-framework", "cached CheckResources (whole service, L1 hit) vs bare Grpc.AspNetCore method (fixed response)")]
 loads = [("miss-fresh", "cerbos-direct", "cache miss, fully_consistent (PostgreSQL + Cerbos) vs direct Cerbos"),

@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Net;
 using AuthzService.Benchmarks;
 using AuthzService.Contracts.V1;
-using AuthzService.Grpc;
-using AuthzService.Grpc.Client;
 using AuthzService.Infrastructure.Cerbos;
+using Grpc.HealthCheck;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 // Helpers of scripts/bench.sh:
-//   <ours-port> <bare-port> <framework-port>  three h2c listeners (health on our gRPC layer; the bare Kestrel
-//                                             yardstick; a bare Grpc.AspNetCore CheckResources); "ready"; until stdin closes
+//   <ours-port> <bare-port> <framework-port>  three h2c listeners (health: Grpc.HealthCheck on Grpc.AspNetCore, as
+//                                             the service serves it; the bare Kestrel yardstick; a bare
+//                                             Grpc.AspNetCore CheckResources); "ready"; until stdin closes
 //   body <file> <document-id>                 the framed CheckResources body for h2load
 //   seed <service-url>                        the bench tenant and a viewer membership
 //   load service <url> <concurrency> <n> <hit|fresh|unique>
@@ -23,24 +24,24 @@ switch (args)
     case ["seed", var url]:
         {
             using var channel = GrpcChannel.ForAddress(new Uri(url));
-            var options = new CallOptions().WithTimeout(TimeSpan.FromSeconds(10));
-            await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertTenant",
-                new UpsertTenantRequest { Tenant = new Tenant { Id = BenchRequests.Tenant, Tier = "pro" } }, UpsertTenantResponse.Parser, options);
-            await channel.CallUnaryAsync("/authz.v1.MembershipService/UpsertMembership",
+            var membership = new MembershipService.MembershipServiceClient(channel);
+            await membership.UpsertTenantAsync(
+                new UpsertTenantRequest { Tenant = new Tenant { Id = BenchRequests.Tenant, Tier = "pro" } }, deadline: DateTime.UtcNow.AddSeconds(10));
+            await membership.UpsertMembershipAsync(
                 new UpsertMembershipRequest { Membership = new Membership { TenantId = BenchRequests.Tenant, PrincipalId = BenchRequests.Principal, Roles = { "viewer" } } },
-                UpsertMembershipResponse.Parser, options);
+                deadline: DateTime.UtcNow.AddSeconds(10));
             return 0;
         }
 
     case ["load", "service", var url, var c, var n, var mode]:
         {
             using var channel = GrpcChannel.ForAddress(new Uri(url));
+            var authorization = new AuthorizationService.AuthorizationServiceClient(channel);
             var run = Guid.NewGuid().ToString("N")[..8];
             Console.WriteLine(await LoadLoop.RunAsync(
-                i => channel.CallUnaryAsync(
-                    "/authz.v1.AuthorizationService/CheckResources",
+                i => authorization.CheckResourcesAsync(
                     BenchRequests.Service(mode == "unique" ? $"u-{run}-{i}" : "doc-1", mode == "fresh"),
-                    CheckResourcesResponse.Parser, new CallOptions().WithTimeout(TimeSpan.FromSeconds(10))),
+                    deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync,
                 Int(c), Int(n)));
             return 0;
         }
@@ -93,10 +94,13 @@ static async Task<int> ServeAsync(int ours, int bare, int framework)
         k.Listen(IPAddress.Loopback, ours, o => o.Protocols = HttpProtocols.Http2);
         k.Listen(IPAddress.Loopback, bare, o => o.Protocols = HttpProtocols.Http2);
     });
-    builder.Services.AddGrpcServer();
+    builder.Services.AddGrpc();
+    var health = new HealthServiceImpl();
+    health.SetStatus("", Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
+    builder.Services.AddSingleton(health);
     var app = builder.Build();
     app.MapWhen(c => c.Connection.LocalPort == bare, b => b.Run(BareGrpcHandler.HandleAsync));
-    app.MapGrpcHealthService();
+    app.MapGrpcService<HealthServiceImpl>();
     await app.StartAsync();
     Console.WriteLine("ready");
     await Console.In.ReadToEndAsync();

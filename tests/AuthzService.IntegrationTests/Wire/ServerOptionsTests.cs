@@ -78,6 +78,19 @@ public sealed class ServerOptionsTests
     }
 
     [TestMethod]
+    public async Task Call_HandlerThrowsUnmappedException_UnknownWithoutItsText()
+    {
+        var result = await GrpcWire.SendAsync(s_client, Timed("/test.v1.Probe/Throw", null));
+
+        var everything = string.Join("\n", result.Headers.Values.Concat(result.Trailers.Values).Append(result.GrpcMessage ?? ""));
+
+        Assert.AreEqual(2, result.GrpcStatus, result.ToString());
+        Assert.IsEmpty(result.Messages);
+        Assert.DoesNotContain(ProbeService.Secret, everything, "exception text never reaches a caller");
+        Assert.DoesNotContain("InvalidOperationException", everything);
+    }
+
+    [TestMethod]
     [DataRow("gzip", true)]
     [DataRow("identity", false)]
     public async Task Unary_ResponseCompressionOption_CompressesWhenClientAccepts(string acceptEncoding, bool expectCompressed)

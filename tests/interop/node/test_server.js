@@ -1,6 +1,6 @@
 'use strict';
 // grpc.testing.TestService on @grpc/grpc-js: the independent server our .NET gRPC client is tested against
-// (gRPC doc/interop-test-descriptions.md, unary cases). Started by the client interop tests with
+// (gRPC doc/interop-test-descriptions.md, unary cases). Started by Wire/NodeServerInteropTests with
 // NODE_PATH pointing at the pinned tools (.tools/node_modules).
 //
 // Usage: node test_server.js --protos DIR [--tls-cert FILE --tls-key FILE]

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using AuthzService.Testing;
 
-namespace AuthzService.Grpc.Tests.Client;
+namespace AuthzService.IntegrationTests.Wire;
 
 /// <summary>
 /// tests/interop/node/test_server.js: grpc.testing.TestService on @grpc/grpc-js, an implementation
@@ -30,7 +30,7 @@ internal sealed class NodeTestServer : IAsyncDisposable
     public static async Task<NodeTestServer> StartAsync(string? tlsCertPath = null, string? tlsKeyPath = null)
     {
         var script = RepoPaths.Require(Path.Combine(RepoPaths.Root, "tests", "interop", "node", "test_server.js"), "Node test server");
-        var protos = Path.Combine(RepoPaths.Root, "tests", "AuthzService.Grpc.Tests", "Protos");
+        var protos = InteropClient.ProtosDirectory;
         RepoPaths.Require(Path.Combine(RepoPaths.NodeModules, "@grpc", "grpc-js"), "@grpc/grpc-js");
         var start = new ProcessStartInfo("node")
         {
