@@ -2,7 +2,7 @@
 # AuthzService image: build and publish with the .NET 10 SDK, run on the chiseled
 # ASP.NET Core runtime (no shell, no package manager) as a numeric non-root user.
 # The Helm chart (helm/authz-service) adds the read-only root filesystem, the /tmp
-# tmpfs, certificates and configuration; see the README, Deploy section.
+# tmpfs, certificates and configuration; see docs/deploy.md.
 
 # Base images are pinned by digest (tag kept for readers; `make test` refuses a tag-only FROM,
 # scripts/gates/dockerfile-pins.py). The registry cannot be reached from our build machines, so

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Self-checks of the CI gates (README, Operations > CI gates): each gate is run on a fixture it must
+# Self-checks of the CI gates (docs/testing.md, CI and supply-chain gates): each gate is run on a fixture it must
 # refuse (a disallowed licence, a tag-only FROM, an edited migration...) and, where that is cheap,
 # on the repository itself, which it must accept. Part of `make test` (scripts/run-tests.sh).
-# Usage: selftest.sh [SECTION...]   (sections: tools docker licences sbom vulnerabilities lint migrations)
+# Usage: selftest.sh [SECTION...]   (sections: tools docker docs licences sbom vulnerabilities lint migrations)
 # Ends with "gate checks: N passed, N failed".
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,7 +35,7 @@ check() {
 
 want() { [[ $# -eq 0 ]] || [[ " ${sections[*]} " == *" $1 "* ]]; }
 sections=("$@")
-[[ ${#sections[@]} -eq 0 ]] && sections=(tools docker licences sbom vulnerabilities lint migrations)
+[[ ${#sections[@]} -eq 0 ]] && sections=(tools docker docs licences sbom vulnerabilities lint migrations)
 tools_dir=${AUTHZ_TOOLS_DIR:-$repo/.tools}
 
 # ------------------------------------------------------------------ pinned tools
@@ -101,6 +101,20 @@ if want docker; then
     check "digests, earlier stages and scratch are accepted (continuation lines too)" pass '' -- "$gates/dockerfile-pins.py" "$d/good"
     printf 'FROM mcr.microsoft.com/dotnet/sdk:10.0@sha256:abc AS build\n' >"$d/short"
     check "a truncated digest is refused" fail 'pinned by tag only' -- "$gates/dockerfile-pins.py" "$d/short"
+fi
+
+# ------------------------------------------------------------------ documentation
+if want docs; then
+    echo "Documentation:"
+    check "every relative link of the Markdown pages leads to a file and heading that exist" pass 'doc links: [0-9]+ checked, 0 broken' -- \
+        "$gates/doc-links.py"
+    check "the README keeps the two commands of its quick start" pass '' -- \
+        bash -c "grep -qE '^make run +#' README.md && grep -qE '^make test +#' README.md"
+    d="$work/docs"; mkdir -p "$d/docs"
+    printf '# Top\n\nSee [moved](docs/gone.md) and [here](docs/page.md#no-such-heading) and [ok](docs/page.md#a-heading).\n' >"$d/README.md"
+    printf '# Page\n\n## A heading\n\n```\n[not a link](nowhere.md)\n```\n' >"$d/docs/page.md"
+    check "a link to a page that moved is refused, with page and line" fail 'FAIL README.md:3: docs/gone.md: docs/gone.md does not exist' -- "$gates/doc-links.py" "$d"
+    check "a link to a heading that is not there is refused" fail 'FAIL README.md:3: docs/page.md#no-such-heading: no heading' -- "$gates/doc-links.py" "$d"
 fi
 
 # ------------------------------------------------------------------ licences

@@ -1,5 +1,5 @@
 {{/* Environment of the AuthzService container (the configuration surface in
-README.md, Deploy). Connection strings and credentials only ever come from Secrets. */}}
+docs/configuration.md; the chart side in docs/deploy.md). Connection strings and credentials only ever come from Secrets. */}}
 {{- define "authz.env" -}}
 - name: ASPNETCORE_ENVIRONMENT
   value: {{ .Values.config.environment | quote }}

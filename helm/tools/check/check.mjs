@@ -527,8 +527,8 @@ checkValuesSchema(chart);
 if (args.repo) {
   checkDockerfile(args.repo);
   section = "docs";
-  attempt("values.yaml: every key documented, and the README's values table (Deploy) is current", () => {
-    execFileSync(python, [path.join(toolsDir, "docs", "values_table.py"), path.join(chart, "values.yaml"), "--check", path.join(args.repo, "README.md")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  attempt("values.yaml: every key documented, and the values table of docs/deploy.md is current", () => {
+    execFileSync(python, [path.join(toolsDir, "docs", "values_table.py"), path.join(chart, "values.yaml"), "--check", path.join(args.repo, "docs", "deploy.md")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   });
 }
 

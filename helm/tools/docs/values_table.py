@@ -1,4 +1,4 @@
-"""Prints the values table of the README's Deploy section from helm/authz-service/values.yaml.
+"""Prints the values table of docs/deploy.md (section Values) from helm/authz-service/values.yaml.
 
 Each documented key is a line `key: ...` preceded by a `# -- description` comment.
   python3 values_table.py VALUES                 print the Markdown table

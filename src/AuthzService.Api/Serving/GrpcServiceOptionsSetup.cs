@@ -24,7 +24,7 @@ internal sealed class GrpcServiceOptionsSetup(IOptions<GrpcServerOptions> option
         grpc.CompressionProviders = [new StrictGzipCompressionProvider()];
         grpc.EnableDetailedErrors = false;
 
-        // In this order, the first outermost (the reasons are in README "How a call is served"):
+        // In this order, the first outermost (the reasons are in docs/architecture.md, "How a call is served"):
         grpc.Interceptors.Add<ShutdownGateInterceptor>();          // shutting down: UNAVAILABLE (health still answers)
         grpc.Interceptors.Add<CallerAuthenticationInterceptor>();  // who calls, certificate still good, allow-list
         grpc.Interceptors.Add<AdminAuditInterceptor>();            // admin calls audited with their final status, refusals too
