@@ -67,11 +67,12 @@ public sealed class TlsClientHandler : HttpMessageHandler
         }
         catch (HttpRequestException ex) when (!HasIOException(ex))
         {
-            // No response: the connection could not be made or used (refused, TLS handshake failed, the peer hung
-            // up during the HTTP/2 preface). That is UNAVAILABLE, as gRPC's other implementations report it
-            // (statuscodes.md; GRPC.md C3). Grpc.Net.Client derives UNAVAILABLE from an IOException in the
+            // No response: the connection could not be made or used (refused, TLS handshake failed, the peer hung up
+            // during the HTTP/2 preface). That is UNAVAILABLE, as gRPC's other implementations report it (gRPC's
+            // doc/statuscodes.md; docs/grpc.md, C3). Grpc.Net.Client derives UNAVAILABLE from an IOException in the
             // chain; without one (a certificate refused by our own validation, for instance) it reports INTERNAL.
-            // Stream resets (HttpProtocolException, an IOException) keep Grpc.Net.Client's mapping of their error codes.
+            // Stream resets (HttpProtocolException, an IOException) keep Grpc.Net.Client's mapping of their error
+            // codes.
             throw new HttpRequestException(ex.HttpRequestError, ex.Message, new IOException("The connection failed.", ex.InnerException), ex.StatusCode);
         }
     }

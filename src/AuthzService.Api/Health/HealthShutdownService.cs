@@ -1,8 +1,9 @@
 namespace AuthzService.Api.Health;
 
 /// <summary>
-/// S12, step one: health turns NOT_SERVING as soon as the application starts stopping, before Kestrel stops
-/// accepting; the host's shutdown timeout is then the grace period for calls in flight.
+/// Graceful shutdown (docs/grpc.md, S12), step one: health turns NOT_SERVING as soon as the application starts
+/// stopping, before Kestrel stops accepting; the host's shutdown timeout is then the grace period for calls in
+/// flight.
 /// </summary>
 internal sealed partial class HealthShutdownService(IHostApplicationLifetime lifetime, ServingHealth health, ILogger<HealthShutdownService> logger)
     : IHostedService, IDisposable

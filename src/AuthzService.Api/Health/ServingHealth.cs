@@ -56,7 +56,7 @@ internal sealed class ServingHealth : IDisposable
         }
     }
 
-    /// <summary>S12: every status NOT_SERVING (so balancers drain this instance), then Watch streams end.</summary>
+    /// <summary>Shutdown reports NOT_SERVING before anything else stops (docs/grpc.md, S12): every status NOT_SERVING (so balancers drain this instance), then Watch streams end.</summary>
     public void EnterShutdown()
     {
         lock (_lock)

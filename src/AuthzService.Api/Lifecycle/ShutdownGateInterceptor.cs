@@ -5,7 +5,8 @@ using HealthApi = Grpc.Health.V1.Health;
 namespace AuthzService.Api.Lifecycle;
 
 /// <summary>
-/// S12: once shutdown has begun (health already NOT_SERVING), new calls are refused with UNAVAILABLE, which
+/// Graceful shutdown (health NOT_SERVING first, then no new calls, calls in flight finish; docs/grpc.md, S12):
+/// once shutdown has begun (health already NOT_SERVING), new calls are refused with UNAVAILABLE, which
 /// clients retry on another replica, while calls already admitted run to completion within the grace period.
 /// Kestrel stops accepting connections right after; this gate also covers new streams on connections that are
 /// still open. Health checks still answer (NOT_SERVING). The outermost interceptor.

@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Routing.Matching;
 namespace AuthzService.Api.Serving;
 
 /// <summary>
-/// gRPC paths are case-sensitive (PROTOCOL-HTTP2.md: "Path is case-sensitive"); ASP.NET Core routing is not, so
-/// without this <c>/authz.v1.authorizationservice/checkresources</c> would reach CheckResources. A gRPC method
-/// endpoint stays a candidate only when the path is exactly its full name; otherwise Grpc.AspNetCore's own
-/// catch-all endpoints answer UNIMPLEMENTED, as for any unknown method.
+/// gRPC paths are case-sensitive (the gRPC project's doc/PROTOCOL-HTTP2.md: "Path is case-sensitive"); ASP.NET Core
+/// routing is not, so without this <c>/authz.v1.authorizationservice/checkresources</c> would reach CheckResources. A
+/// gRPC method endpoint stays a candidate only when the path is exactly its full name; otherwise Grpc.AspNetCore's
+/// own catch-all endpoints answer UNIMPLEMENTED, as for any unknown method.
 /// </summary>
 internal sealed class ExactGrpcPathPolicy : MatcherPolicy, IEndpointSelectorPolicy
 {

@@ -181,7 +181,8 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
 
         if (entry.ExpiresAt > now)
         {
-            // Not an expiry: something wrote an entry under this key that is not ours to serve (I2).
+            // Not an expiry: something wrote an entry under this key that is not ours to serve: no entry of one
+            // tenant or principal answers for another.
             CoreLog.CacheEntryMismatch(_logger, level, key, stamp.TenantId, stamp.PrincipalId, entry.TenantId, entry.PrincipalId);
             _metrics.Rejected(level, "mismatch");
         }

@@ -31,7 +31,7 @@ public static class DecisionCachePolicy
     /// <summary>
     /// True when <paramref name="entry"/> may answer this request: stored under this key, for this tenant,
     /// principal, versions, epoch and revision, for this resource, complete, and not expired. Anything else
-    /// is a miss (I2: no entry of one tenant or principal answers for another, even if a key were forged).
+    /// is a miss: no entry of one tenant or principal answers for another, even if a key were forged.
     /// </summary>
     public static bool Answers(
         CachedDecision entry, string key, string policyRevision, DecisionStamp stamp, PdpResource resource, DateTimeOffset now)

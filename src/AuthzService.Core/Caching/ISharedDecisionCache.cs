@@ -2,7 +2,8 @@ namespace AuthzService.Core.Caching;
 
 /// <summary>
 /// The cache shared by replicas (L2, Redis). Best effort by contract: it never throws and never blocks
-/// longer than its own short timeout; when it is down, reads miss and writes are dropped (I3).
+/// longer than its own short timeout; when it is down, reads miss and writes are dropped: losing Redis costs
+/// speed, never correctness.
 /// </summary>
 public interface ISharedDecisionCache
 {

@@ -138,7 +138,8 @@ public sealed class RedisDecisionCache : ISharedDecisionCache
 
     /// <summary>
     /// What Redis or the client can throw. <see cref="RedisCommandException"/> is not a <see cref="RedisException"/>: it is
-    /// what a command the server or cluster refuses throws, and it must cost a miss, not the request (I3).
+    /// what a command the server or cluster refuses throws, and it must cost a miss, not the request (losing Redis
+    /// costs speed, never correctness).
     /// </summary>
     private static bool IsStoreFailure(Exception ex) =>
         ex is RedisException or RedisCommandException or TimeoutException or ObjectDisposedException or InvalidOperationException;

@@ -6,7 +6,7 @@ using static AuthzService.IntegrationTests.Cache.CacheCluster;
 
 namespace AuthzService.IntegrationTests.Cache;
 
-/// <summary>Losing Redis or the notification connection costs speed, never correctness (I3). Each test has its own cluster.</summary>
+/// <summary>Losing Redis or the notification connection costs speed, never correctness. Each test has its own cluster.</summary>
 [TestClass]
 public sealed class CacheOutageTests
 {

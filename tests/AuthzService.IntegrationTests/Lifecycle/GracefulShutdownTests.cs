@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace AuthzService.IntegrationTests.Lifecycle;
 
-/// <summary>S12 on the real host: NOT_SERVING first, new calls refused, calls in flight finish within the grace period.</summary>
+/// <summary>Graceful shutdown (docs/grpc.md, S12) on the real host: NOT_SERVING first, new calls refused, calls in flight finish within the grace period.</summary>
 [TestClass]
 [DoNotParallelize] // HoldService's gate is static.
 public sealed class GracefulShutdownTests

@@ -8,9 +8,11 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace AuthzService.IntegrationTests.Lifecycle;
 
 /// <summary>
-/// S13 on the real service: grpc.health.v1.Health Check and Watch per service, driven by what the dependency
-/// monitor sets (<see cref="ServingHealth"/>), and Watch at shutdown. (Moved from AuthzService.Grpc.Tests'
-/// HealthTests and HealthStatusRegistryTests, which tested our former health service on a test host.)
+/// Health checking as callers rely on it (a registered name SERVING or NOT_SERVING, unknown NOT_FOUND, "" the whole
+/// server, Watch the current status then each change; docs/grpc.md, S13) on the real service: grpc.health.v1.Health
+/// Check and Watch per service, driven by what the dependency monitor sets (<see cref="ServingHealth"/>), and Watch
+/// at shutdown. (Moved from AuthzService.Grpc.Tests' HealthTests and HealthStatusRegistryTests, which tested our
+/// former health service on a test host.)
 /// </summary>
 [TestClass]
 public sealed class HealthWatchTests

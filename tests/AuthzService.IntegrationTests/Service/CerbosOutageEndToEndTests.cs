@@ -40,7 +40,7 @@ public sealed class CerbosOutageEndToEndTests
         }
 
         var planError = await Assert.ThrowsExactlyAsync<RpcException>(() => service.PlanAsync(plan));
-        // I3: losing Cerbos costs freshness-on-demand, not correctness: the decision stored before the
+        // Losing Cerbos costs freshness-on-demand, not correctness: the decision stored before the
         // outage (same versions, same policies) is still valid and is served from this replica's cache.
         var cachedCheck = check.Clone();
         cachedCheck.Consistency = null;

@@ -184,7 +184,8 @@ public sealed class TenancyEndToEndTests
     public async Task CheckResources_MembershipDeleted_PlainCheckDeniedWithinBound()
     {
         // Without a consistency requirement a replica may serve its cache until the change's notification
-        // arrives (invariant I1: a small documented bound, measured in milliseconds). 5 s is only a hang guard.
+        // arrives (bounded staleness, docs/cache.md: a small documented bound, measured in milliseconds). 5 s is only
+        // a hang guard.
         var principal = Unique("carol");
         await s_service.GrantAsync("acme", principal, "red", "team_lead");
         var request = Check("acme", principal, Entry(Resource("document", "r", "acme", team: "red"), "update"));

@@ -12,7 +12,7 @@ public sealed class InteropClientTests
 {
     private static AuthzServiceInstance s_service = null!;
 
-    /// <summary>The unary interop cases of shared/design/GRPC.md.</summary>
+    /// <summary>The unary cases of the gRPC project's doc/interop-test-descriptions.md.</summary>
     public static IEnumerable<object[]> Cases { get; } =
     [
         ["empty_unary"],

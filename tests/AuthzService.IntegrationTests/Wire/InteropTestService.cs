@@ -32,8 +32,8 @@ public sealed class InteropTestService : TestService.TestServiceBase
             headers.Add(initial);
         }
 
-        // The per-call switch compresses even for a client that did not advertise gzip (compression.md forbids
-        // that), so it is only used when the client did; the service's own option checks this itself.
+        // The per-call switch compresses even for a client that did not advertise gzip (gRPC's doc/compression.md
+        // forbids that), so it is only used when the client did; the service's own option checks this itself.
         if (request.ResponseCompressed?.Value == true
             && context.GetHttpContext().Request.Headers["grpc-accept-encoding"].ToString().Contains("gzip", StringComparison.Ordinal))
         {

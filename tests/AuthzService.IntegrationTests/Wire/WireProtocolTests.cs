@@ -10,7 +10,7 @@ namespace AuthzService.IntegrationTests.Wire;
 
 /// <summary>
 /// What a gRPC call is, and what happens to malformed ones, against the real service over raw HTTP/2 (rules S1-S8
-/// of GRPC.md; where Grpc.AspNetCore answers otherwise than our own layer did, docs/GRPC.md says which answer the
+/// of docs/grpc.md; where Grpc.AspNetCore answers otherwise than our own layer did, that page says which answer the
 /// gRPC spec supports). After every bad request: CheckResources' handler never ran and the connection still serves.
 /// </summary>
 [TestClass]
@@ -162,8 +162,8 @@ public sealed class WireProtocolTests
 
         var result = await GrpcWire.SendAsync(s_client, GrpcWire.Request(CheckPath, body));
 
-        // statuscodes.md files a request cardinality violation under UNIMPLEMENTED; Grpc.AspNetCore answers INTERNAL
-        // (docs/GRPC.md, S6). Either way the call fails before the handler.
+        // gRPC's doc/statuscodes.md files a request cardinality violation under UNIMPLEMENTED; Grpc.AspNetCore
+        // answers INTERNAL (docs/grpc.md, S6). Either way the call fails before the handler.
         Assert.AreEqual(13, result.GrpcStatus, result.ToString());
         await AssertHandlerNotInvokedAndConnectionServesAsync();
     }
@@ -180,8 +180,8 @@ public sealed class WireProtocolTests
     [TestMethod]
     [DataRow(new byte[] { 0, 0, 0 }, 13, DisplayName = "truncated header")]
     [DataRow(new byte[] { 0, 0, 0, 0, 10, 1, 2, 3 }, 13, DisplayName = "truncated payload")]
-    [DataRow(new byte[] { 2, 0, 0, 0, 0 }, 2, DisplayName = "invalid compressed flag (UNKNOWN; INTERNAL in our layer, see GRPC.md)")]
-    [DataRow(new byte[] { 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF }, 2, DisplayName = "unparseable payload (UNKNOWN; the spec says INTERNAL, see GRPC.md)")]
+    [DataRow(new byte[] { 2, 0, 0, 0, 0 }, 2, DisplayName = "invalid compressed flag (UNKNOWN; INTERNAL in our layer, see docs/grpc.md)")]
+    [DataRow(new byte[] { 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF }, 2, DisplayName = "unparseable payload (UNKNOWN; the spec says INTERNAL, see docs/grpc.md)")]
     public async Task Unary_MalformedMessage_FailsWithoutInvokingHandler(byte[] body, int expectedStatus)
     {
         var result = await GrpcWire.SendAsync(s_client, GrpcWire.Request(CheckPath, body));
@@ -193,8 +193,8 @@ public sealed class WireProtocolTests
     [TestMethod]
     [DataRow(Limit + 1u, 8, DisplayName = "one byte above the limit")]
     [DataRow(0x7FFFFFFFu, 8, DisplayName = "int.MaxValue")]
-    [DataRow(0x80000000u, 2, DisplayName = "2^31 (UNKNOWN; the spec says RESOURCE_EXHAUSTED, see GRPC.md)")]
-    [DataRow(0xFFFFFFFFu, 2, DisplayName = "0xFFFFFFFF (UNKNOWN; the spec says RESOURCE_EXHAUSTED, see GRPC.md)")]
+    [DataRow(0x80000000u, 2, DisplayName = "2^31 (UNKNOWN; the spec says RESOURCE_EXHAUSTED, see docs/grpc.md)")]
+    [DataRow(0xFFFFFFFFu, 2, DisplayName = "0xFFFFFFFF (UNKNOWN; the spec says RESOURCE_EXHAUSTED, see docs/grpc.md)")]
     public async Task Unary_DeclaredLengthAboveLimit_RefusedOnTheHeaderAloneAndConnectionServes(uint declared, int expectedStatus)
     {
         // Only the 5-byte header is sent: the service must refuse on the declared length, allocating nothing for it.
