@@ -313,6 +313,13 @@ if want lint; then
     check "a block-scoped namespace (IDE0161, a warning in .editorconfig) is refused with file, line and rule" fail \
         'lint: FAIL Bad.cs:1:11 IDE0161 ' -- bash -c "set -o pipefail; '$gates/lint.sh' '$f/Fixture.csproj' | tee '$f/out'"
     check "a mis-indented line is refused with file, line and rule (WHITESPACE)" pass 'lint: FAIL Bad.cs:5:7 WHITESPACE ' -- cat "$f/out"
+    # The build enforces the same code-style rules (EnforceCodeStyleInBuild): not only `make lint` refuses them.
+    b="$work/build-style"; mkdir -p "$b"
+    cp .editorconfig Directory.Build.props "$f/Fixture.csproj" "$b/"
+    printf 'using System.Text;\n\nnamespace Fixture;\n\npublic static class Bad\n{\n    public static int Two(int x)\n    {\n        if (x > 0) return 2;\n        return 3;\n    }\n}\n' >"$b/Bad.cs"
+    check "the build refuses an unnecessary using (IDE0005)" fail 'Bad.cs\(1,1\): error IDE0005' -- \
+        bash -c "set -o pipefail; dotnet build '$b/Fixture.csproj' -nologo -clp:ErrorsOnly 2>&1 | tee '$b/out'"
+    check "the build refuses an if without braces (IDE0011)" pass 'Bad.cs\(9,9\): error IDE0011' -- cat "$b/out"
 fi
 
 echo

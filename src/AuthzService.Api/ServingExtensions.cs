@@ -3,7 +3,6 @@ using AuthzService.Api.Lifecycle;
 using AuthzService.Api.Options;
 using AuthzService.Api.RateLimiting;
 using AuthzService.Api.Security;
-using AuthzService.Api.Serving;
 using AuthzService.Api.Telemetry;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;

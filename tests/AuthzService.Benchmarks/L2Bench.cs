@@ -3,8 +3,6 @@ using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;
 using AuthzService.Infrastructure.Caching;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AuthzService.Benchmarks;

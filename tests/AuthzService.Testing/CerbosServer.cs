@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 
 namespace AuthzService.Testing;

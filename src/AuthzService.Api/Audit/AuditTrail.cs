@@ -1,7 +1,6 @@
 using System.Globalization;
 using AuthzService.Api.Security;
 using AuthzService.Api.Telemetry;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 

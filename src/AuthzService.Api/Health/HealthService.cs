@@ -1,5 +1,4 @@
 using AuthzService.Api.Serving;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Health.V1;
 using HealthApi = Grpc.Health.V1.Health;

@@ -1,6 +1,5 @@
 using AuthzService.Contracts;
 using AuthzService.Core.Decisions;
-using AuthzService.Core.Principals;
 using V1 = AuthzService.Contracts.V1;
 
 namespace AuthzService.Api.Mapping;

@@ -1,6 +1,5 @@
 using AuthzService.Api.Audit;
 using AuthzService.Api.Serving;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;

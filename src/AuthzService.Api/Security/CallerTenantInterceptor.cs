@@ -1,7 +1,6 @@
 using AuthzService.Api.Audit;
 using AuthzService.Api.Serving;
 using AuthzService.Api.Validation;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 
 namespace AuthzService.Api.Security;

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Tls;
 using Cerbos.Api.V1.Svc;

@@ -1,6 +1,5 @@
 using AuthzService.Contracts.V1;
 using AuthzService.Infrastructure.Postgres;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static AuthzService.IntegrationTests.Cache.CacheCluster;
 

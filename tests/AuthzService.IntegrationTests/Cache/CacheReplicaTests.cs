@@ -9,7 +9,6 @@ using AuthzService.IntegrationTests.Service;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using static AuthzService.IntegrationTests.Cache.CacheCluster;
 using V1 = AuthzService.Contracts.V1;
 

@@ -230,8 +230,8 @@ public sealed class CacheSigningTests
     }
 
     /// <summary>
-    /// The L2 key of the request's <paramref name="index"/>th resource, computed the way the service computes it
-    /// (principal as <paramref name="replica"/> builds it), and the stamp an entry must carry.
+    /// The L2 key of the request's first resource, computed the way the service computes it (principal as
+    /// <paramref name="replica"/> builds it), and the stamp an entry must carry.
     /// </summary>
     private async Task<(string Key, DecisionStamp Stamp)> ServiceKeyAsync(AuthzServiceInstance replica, V1.CheckResourcesRequest request) =>
         (await ServiceKeyAsync(replica, request, 0), await StampAsync(replica, request));

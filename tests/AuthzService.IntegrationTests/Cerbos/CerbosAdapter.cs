@@ -2,7 +2,6 @@ using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

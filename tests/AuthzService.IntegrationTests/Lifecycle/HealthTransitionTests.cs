@@ -1,6 +1,5 @@
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
-using Grpc.Health.V1;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace AuthzService.IntegrationTests.Lifecycle;

@@ -8,7 +8,7 @@ namespace AuthzService.IntegrationTests.Postgres;
 /// One PostgreSQL cluster for the whole test assembly; each test class creates its own database in it.
 /// </summary>
 /// <remarks>
-/// <see cref="Server"/> starts the cluster lazily, so tests still work if the assembly-level hooks below are
+/// <see cref="GetServerAsync"/> starts the cluster lazily, so tests still work if the assembly-level hooks below are
 /// ever merged into another fixture class (MSTest allows one [AssemblyInitialize] per assembly).
 /// </remarks>
 public static class PostgresAssemblyFixture

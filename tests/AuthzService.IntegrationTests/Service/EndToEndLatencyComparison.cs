@@ -3,7 +3,6 @@ using System.Globalization;
 using AuthzService.Contracts.V1;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
-using Google.Protobuf.WellKnownTypes;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 using CerbosApi = Cerbos.Api.V1;
 

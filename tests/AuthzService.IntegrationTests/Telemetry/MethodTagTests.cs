@@ -5,7 +5,6 @@ using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Telemetry;
 

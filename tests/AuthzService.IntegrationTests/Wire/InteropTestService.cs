@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Testing;
 
