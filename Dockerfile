@@ -30,7 +30,7 @@ COPY proto/ proto/
 COPY src/ src/
 RUN dotnet publish src/AuthzService.Api/AuthzService.Api.csproj \
         --configuration Release --no-restore --output /app \
-        -p:UseAppHost=false -p:DebugType=none -p:GenerateDocumentationFile=false
+        -p:UseAppHost=false -p:DebugType=none
 
 # mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled@sha256:48e51f2f6798897be7ac4e775c049ed8fe60d3190f637e1f9c9dc7513efa659c AS runtime
