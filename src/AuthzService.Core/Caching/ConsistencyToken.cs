@@ -43,7 +43,16 @@ public sealed record ConsistencyToken(string TenantId, string PrincipalId, long 
                 return false;
             }
 
-            result = new ConsistencyToken(parts[0], parts[1], tv, pv, pe);
+            // Only the canonical text of a token is one: "007" for 7, bytes that are not UTF-8, non-zero
+            // trailing bits of the last base64 character all decode to something, but no encoder wrote them.
+            // One token, one text: a string means exactly what its encoding says, or nothing.
+            var decoded = new ConsistencyToken(parts[0], parts[1], tv, pv, pe);
+            if (!string.Equals(decoded.Encode(), token, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            result = decoded;
             return true;
         }
         catch (FormatException)
