@@ -12,7 +12,7 @@ internal static partial class RuleExtensions
 {
     /// <summary>Why an id was refused (the start is what callers and tests have always matched on).</summary>
     public const string IdTextRule =
-        "must be at most 128 characters with no control characters, format characters (Unicode Cf, e.g. bidi controls) or line separators";
+        "must be at most 128 characters with no control characters, format characters (Unicode Cf, e.g. bidi controls) or line separators, and not only spaces";
 
     /// <summary>A required id: 1 to 128 characters, none of them invisible (see <see cref="BeValidIdText"/>).</summary>
     public static IRuleBuilderOptions<T, string> ValidId<T>(this IRuleBuilderInitial<T, string> rule) =>
@@ -47,20 +47,21 @@ internal static partial class RuleExtensions
         rule.Must(l => l.Count >= min && l.Count <= max)
             .WithMessage($"must have {min} to {max} entries")
             .Must(l => l.All(BeValidIdText))
-            .WithMessage("every entry must be 1 to 128 characters with no control characters, format characters (Unicode Cf, e.g. bidi controls) or line separators")
+            .WithMessage("every entry must be 1 to 128 characters with no control characters, format characters (Unicode Cf, e.g. bidi controls) or line separators, and not only spaces")
             .Must(l => l.Distinct(StringComparer.Ordinal).Count() == l.Count)
             .WithMessage("must not contain duplicates");
 
     /// <summary>
     /// 1 to 128 UTF-16 code units, with no control characters (Cc), format characters (Cf: bidi embeddings,
     /// overrides and isolates U+202A-U+202E and U+2066-U+2069, zero-width characters, tags...) or line and
-    /// paragraph separators. Ids end up in log lines, audit events and operator screens; these characters are
-    /// invisible there and can make one id read as another (or reorder the text around it). Spaces, '=',
-    /// quotes and any visible Unicode stay legal: ids are data, and the audit text quotes them.
+    /// paragraph separators, and not white space only. Ids end up in log lines, audit events and operator
+    /// screens; these characters are invisible there and can make one id read as another (or reorder the text
+    /// around it), and an id of spaces reads as no id. Spaces, '=', quotes and any visible Unicode stay legal
+    /// inside an id: ids are data, and the audit text quotes them.
     /// </summary>
     public static bool BeValidIdText(string? value)
     {
-        if (value is not { Length: > 0 and <= RequestLimits.MaxIdLength })
+        if (value is not { Length: > 0 and <= RequestLimits.MaxIdLength } || string.IsNullOrWhiteSpace(value))
         {
             return false;
         }

@@ -6,7 +6,7 @@ namespace AuthzService.Core.Tests.Properties;
 
 /// <summary>
 /// Principal building never lets the request override the directory. The expected principal is computed
-/// here from the rules the API documents (README, "Rules a caller can rely on"), not from
+/// here from the rules the API documents (docs/api.md, "Rules a caller can rely on"), not from
 /// <see cref="PrincipalBuilder"/>: roles are the tenant-wide membership's roles, team roles only from a
 /// membership in the team acting in, plus that team membership's roles; a team context only when the
 /// directory holds the principal's membership in that team of that tenant; attributes are the memberships'
