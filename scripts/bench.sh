@@ -12,6 +12,14 @@
 #      (consistency.fully_consistent: principal re-read from PostgreSQL + Cerbos call) and "unique" misses
 #      (new resource id per call: principal cached, decision miss). The cached run is repeated with that loop
 #      too, so hits and misses can be compared like for like.
+#   4. fully_consistent under concurrency (issue 17): timed rounds (BENCH_FRESH_ROUNDS x BENCH_FRESH_SECONDS at
+#      BENCH_FRESH_CONCURRENCY in flight, default 3 x 10 s at 200) of fresh misses, then the same rounds of direct
+#      Cerbos; one line per round, the spread between rounds, PostgreSQL's peak connection count during the fresh
+#      rounds and the connection attempts PostgreSQL refused ("too many clients"). The service runs with its own
+#      PostgreSQL pool default against PostgreSQL's default max_connections (100), as deployed: a pool that can
+#      outgrow the server collapses here (docs/performance.md).
+# BENCH_ONLY=fresh-rounds runs section 4 alone; BENCH_PG_EXTRA is appended to the service's connection string
+# (experiments: ";Maximum Pool Size=100"); BENCH_SERVE=1 keeps the stack up for profiling (below).
 # The stack is the real one, started here: PostgreSQL (as postgres via runuser when root), Cerbos over mTLS
 # (certificates from openssl), Redis, and the service (Release), seeded with one tenant and a viewer.
 set -euo pipefail
@@ -23,6 +31,10 @@ CLIENTS=${BENCH_CLIENTS:-4}
 STREAMS=${BENCH_STREAMS:-16}
 LOAD_REQUESTS=${BENCH_LOAD_REQUESTS:-4000}
 LOAD_CONCURRENCY=${BENCH_LOAD_CONCURRENCY:-16}
+FRESH_ROUNDS=${BENCH_FRESH_ROUNDS:-3}
+FRESH_SECONDS=${BENCH_FRESH_SECONDS:-10}
+FRESH_CONCURRENCY=${BENCH_FRESH_CONCURRENCY:-200}
+ONLY=${BENCH_ONLY:-}
 root=$(pwd)
 CERBOS="${AUTHZ_TOOLS_DIR:-$root/.tools}/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64"
 work=$(mktemp -d)
@@ -90,7 +102,8 @@ redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no >"$
 pids+=($!)
 
 log "AuthzService on $svc"
-export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=64"
+# The service's own pool default (no Maximum Pool Size here): what a deployment gets.
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres${BENCH_PG_EXTRA:-}"
 export ConnectionStrings__Redis="127.0.0.1:$redis_port"
 # L2 values are signed (required outside Development with Redis): a throwaway key for this run.
 export Cache__SigningKey="$(openssl rand -base64 32)"
@@ -107,6 +120,26 @@ pids+=($!)
 for _ in $(seq 120); do (dotnet "$bench_dll" seed "http://127.0.0.1:$svc" >/dev/null 2>&1) 2>/dev/null && break; sleep 0.5; done
 dotnet "$bench_dll" seed "http://127.0.0.1:$svc" || { cat "$work/service.log"; exit 1; }
 dotnet "$bench_dll" body "$work/check.bin" doc-1
+
+# BENCH_SERVE=1: keep the stack up for profiling (dotnet-counters, dotnet-trace, pg_stat_activity) instead of
+# running the bench; its addresses go to $work/stack.env; stops (and cleans up) on SIGINT/SIGTERM.
+if [[ -n "${BENCH_SERVE:-}" ]]; then
+    service_pid=${pids[-1]}
+    cat >"$work/stack.env" <<ENV
+work=$work
+svc=http://127.0.0.1:$svc
+service_pid=$service_pid
+cerbos=https://127.0.0.1:$cerbos_grpc
+certs=$certs
+pg_port=$pg_port
+pg_socket=$work/pg
+bench_dll=$root/$bench_dll
+ENV
+    log "stack up: source $work/stack.env"
+    echo "$work/stack.env"
+    trap 'exit 0' INT TERM
+    while :; do sleep 1; done
+fi
 
 # One length-prefixed, empty grpc.health.v1.HealthCheckRequest (service "").
 printf '\x00\x00\x00\x00\x00' >"$work/health.bin"
@@ -131,6 +164,50 @@ loads() { # round
     load miss-unique "$1" service "http://127.0.0.1:$svc" "$LOAD_CONCURRENCY" "$LOAD_REQUESTS" unique
     load cerbos-direct "$1" cerbos "https://127.0.0.1:$cerbos_grpc" "$certs/ca.crt" "$certs/client.crt" "$certs/client.key" "$LOAD_CONCURRENCY" "$LOAD_REQUESTS"
 }
+# 4. fully_consistent under concurrency: consecutive timed rounds (a collapse shows round over round), then direct
+# Cerbos the same way; PostgreSQL's connections sampled each second, refusals counted from its log.
+fresh_rounds() {
+    local before peak_file="$work/pg-connections"
+    before=$(grep -c "too many clients" "$work/pg/server.log" || true)
+    ( while :; do
+          as_pg "$pgbin/psql" -h "$work/pg" -p "$pg_port" -U postgres -Atc \
+              "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || true
+          sleep 1
+      done >"$peak_file" ) &
+    local sampler=$!
+    dotnet "$bench_dll" rounds service "http://127.0.0.1:$svc" "$FRESH_CONCURRENCY" "$FRESH_SECONDS" "$FRESH_ROUNDS" fresh >"$work/fresh-rounds.txt"
+    kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+    dotnet "$bench_dll" rounds cerbos "https://127.0.0.1:$cerbos_grpc" "$certs/ca.crt" "$certs/client.crt" "$certs/client.key" \
+        "$FRESH_CONCURRENCY" "$FRESH_SECONDS" "$FRESH_ROUNDS" >"$work/cerbos-rounds.txt"
+    local after; after=$(grep -c "too many clients" "$work/pg/server.log" || true)
+    python3 - "$work" "$FRESH_CONCURRENCY" "$FRESH_SECONDS" "$((after - before))" <<'PY'
+import statistics, sys
+work, concurrency, seconds, refused = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+def rounds(name):
+    return [dict(x.split("=") for x in line.split()) for line in open(f"{work}/{name}").read().splitlines() if line]
+fresh, cerbos = rounds("fresh-rounds.txt"), rounds("cerbos-rounds.txt")
+print(f"fully_consistent under concurrency: {concurrency} in flight, {seconds} s rounds (.NET load loop, gRPC statuses)")
+print(f"{'round':<8}{'fresh rps':>11}{'p50 ms':>9}{'p99 ms':>10}{'mean ms':>9}{'not OK':>8}   {'Cerbos rps':>11}{'p50 ms':>9}{'p99 ms':>10}")
+for f, c in zip(fresh, cerbos):
+    print(f"{f['round']:<8}{float(f['rps']):>11.0f}{float(f['p50']):>9.1f}{float(f['p99']):>10.1f}{float(f['mean']):>9.1f}"
+          f"{int(f['total']) - int(f['ok']):>8}   {float(c['rps']):>11.0f}{float(c['p50']):>9.1f}{float(c['p99']):>10.1f}")
+rps = [float(f["rps"]) for f in fresh]
+direct = statistics.median(float(c["rps"]) for c in cerbos)
+spread = (max(rps) - min(rps)) / statistics.median(rps) if min(rps) > 0 else float("inf")
+peaks = [int(x) for x in open(f"{work}/pg-connections").read().split() if x.isdigit()]
+failed = sum(int(f["total"]) - int(f["ok"]) for f in fresh)
+print(f"fresh vs direct Cerbos (medians): {statistics.median(rps) / direct:.2f}x; spread between fresh rounds "
+      f"{spread * 100:.0f}% ({'stable' if spread <= 0.10 else 'UNSTABLE: more than 10%'})")
+print(f"PostgreSQL during the fresh rounds: peak {max(peaks, default=0)} client connections, {refused} connection attempts refused (too many clients)")
+if failed or refused:
+    print(f"  WARNING: {failed} fresh calls not OK, {refused} PostgreSQL connections refused")
+PY
+}
+if [[ $ONLY == fresh-rounds ]]; then
+    fresh_rounds
+    exit 0
+fi
+
 # Warm-up (JIT, connection pools), not measured.
 REQUESTS_SAVED=$REQUESTS; REQUESTS=2000
 for pair in "${pairs[@]}"; do IFS='|' read -r a b <<<"$pair"; run $a warm; run $b warm; done
@@ -188,3 +265,8 @@ for a, b, title in pairs + loads:
     if ra[3] != ra[4] or rb[3] != rb[4]:
         print("  WARNING: some requests failed")
 PY
+
+if [[ $FRESH_ROUNDS -gt 0 ]]; then
+    echo
+    fresh_rounds
+fi

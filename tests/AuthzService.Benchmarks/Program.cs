@@ -11,15 +11,17 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 //   <ours-port> <bare-port> <framework-port>  three h2c listeners (health: Grpc.HealthCheck on Grpc.AspNetCore, as
 //                                             the service serves it; the bare Kestrel yardstick; a bare
 //                                             Grpc.AspNetCore CheckResources); "ready"; until stdin closes
-//   body <file> <document-id>                 the framed CheckResources body for h2load
+//   body <file> <document-id> [fresh]         the framed CheckResources body for h2load (fresh: fully_consistent)
 //   seed <service-url>                        the bench tenant and a viewer membership
 //   load service <url> <concurrency> <n> <hit|fresh|unique>
 //   load cerbos <url> <ca> <cert> <key> <concurrency> <n>
+//   rounds service <url> <concurrency> <seconds> <rounds> <hit|fresh|unique>   timed rounds, one line each
+//   rounds cerbos <url> <ca> <cert> <key> <concurrency> <seconds> <rounds>
 //   l2 <redis> <get|store> <keys-per-call> <concurrency> <n>   the L2 decision cache alone (L2Bench)
 switch (args)
 {
-    case ["body", var file, var id]:
-        await File.WriteAllBytesAsync(file, BenchRequests.Framed(BenchRequests.Service(id, fullyConsistent: false)));
+    case ["body", var file, var id, .. var rest] when rest is [] or ["fresh"]:
+        await File.WriteAllBytesAsync(file, BenchRequests.Framed(BenchRequests.Service(id, fullyConsistent: rest is ["fresh"])));
         return 0;
     case ["seed", var url]:
         {
@@ -60,6 +62,42 @@ switch (args)
             Console.WriteLine(await LoadLoop.RunAsync(
                 i => cerbos.CheckResourcesAsync(BenchRequests.Cerbos($"u-{run}-{i}"), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync,
                 Int(c), Int(n)));
+            return 0;
+        }
+
+    case ["rounds", "service", var url, var c, var seconds, var rounds, var mode]:
+        {
+            using var channel = GrpcChannel.ForAddress(new Uri(url));
+            var authorization = new AuthorizationService.AuthorizationServiceClient(channel);
+            var run = Guid.NewGuid().ToString("N")[..8];
+            foreach (var line in await LoadLoop.RoundsAsync(
+                i => authorization.CheckResourcesAsync(
+                    BenchRequests.Service(mode == "unique" ? $"u-{run}-{i}" : "doc-1", mode == "fresh"),
+                    deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync,
+                Int(c), TimeSpan.FromSeconds(Int(seconds)), Int(rounds)))
+            {
+                Console.WriteLine(line);
+            }
+
+            return 0;
+        }
+
+    case ["rounds", "cerbos", var url, var ca, var cert, var key, var c, var seconds, var rounds]:
+        {
+            using var factory = new CerbosChannelFactory(Microsoft.Extensions.Options.Options.Create(new CerbosOptions
+            {
+                Address = new Uri(url),
+                Tls = new CerbosTlsOptions { CaCertificate = ca, ClientCertificate = cert, ClientKey = key },
+            }));
+            var cerbos = factory.CreateClient();
+            var run = Guid.NewGuid().ToString("N")[..8];
+            foreach (var line in await LoadLoop.RoundsAsync(
+                i => cerbos.CheckResourcesAsync(BenchRequests.Cerbos($"u-{run}-{i}"), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync,
+                Int(c), TimeSpan.FromSeconds(Int(seconds)), Int(rounds)))
+            {
+                Console.WriteLine(line);
+            }
+
             return 0;
         }
 
