@@ -17,11 +17,14 @@ public sealed class PostgresServer : IDisposable
     private readonly TempDirectory _root;
     private int _disposed;
 
-    private PostgresServer(string binDirectory, TempDirectory root, int port)
+    private readonly int _maxConnections;
+
+    private PostgresServer(string binDirectory, TempDirectory root, int port, int maxConnections)
     {
         _binDirectory = binDirectory;
         _root = root;
         Port = port;
+        _maxConnections = maxConnections;
 
         // Safety net: if the test host exits without disposing us, do not leave a server running.
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -39,11 +42,15 @@ public sealed class PostgresServer : IDisposable
     public bool IsRunning { get; private set; }
 
     /// <summary>Creates a cluster and starts it.</summary>
-    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default)
+    public static Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default) =>
+        StartNewAsync(maxConnections: 200, cancellationToken);
+
+    /// <summary>Creates a cluster that accepts at most <paramref name="maxConnections"/> connections and starts it.</summary>
+    public static async Task<PostgresServer> StartNewAsync(int maxConnections, CancellationToken cancellationToken = default)
     {
         var binDirectory = FindBinDirectory();
         var root = new TempDirectory("authz-pg-");
-        var server = new PostgresServer(binDirectory, root, FreePort.Next());
+        var server = new PostgresServer(binDirectory, root, FreePort.Next(), maxConnections);
         try
         {
             if (RunningAsRoot)
@@ -83,7 +90,7 @@ public sealed class PostgresServer : IDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var options = string.Create(CultureInfo.InvariantCulture,
-            $"-p {Port} -k {_root.Path} -c listen_addresses={Host} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+            $"-p {Port} -k {_root.Path} -c listen_addresses={Host} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections={_maxConnections}");
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-o", options, "-w", "-t", "60", "start"], asPostgres: true, cancellationToken);
         await WaitUntilReadyAsync(cancellationToken);
         IsRunning = true;
