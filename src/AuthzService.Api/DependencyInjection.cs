@@ -34,7 +34,7 @@ public static class DependencyInjection
         services.AddValidatedOptions<CerbosOptions, CerbosOptionsValidator>(configuration.GetSection(CerbosOptions.SectionName));
         services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(configuration.GetSection(DatabaseOptions.SectionName))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));
-        services.AddOptions<DependencyHealthOptions>().Bind(configuration.GetSection(DependencyHealthOptions.SectionName));
+        services.AddValidatedOptions<DependencyHealthOptions, DependencyHealthOptionsValidator>(configuration.GetSection(DependencyHealthOptions.SectionName));
 
         services.AddRequestValidators();
         AddPostgres(services);

@@ -13,6 +13,21 @@ public sealed class HealthTransitionTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
+    [DataRow("Health:ProbeInterval", "00:00:00", "Health:ProbeInterval (env Health__ProbeInterval): must be between")]
+    [DataRow("Health:ProbeTimeout", "-00:00:01", "Health:ProbeTimeout (env Health__ProbeTimeout): must be positive")]
+    public async Task Start_BadProbeTiming_RefusedNamingTheKey(string key, string value, string expected)
+    {
+        // Unvalidated, a zero interval probed PostgreSQL and Cerbos in a tight loop and a negative one stopped
+        // the host from inside the monitor with an error naming no setting.
+        var database = await Postgres.PostgresAssemblyFixture.CreateDatabaseAsync("health_bad_timing", TestContext.CancellationToken);
+        var cerbos = await Cerbos.CerbosServerFixture.GetSharedAsync();
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => AuthzServiceInstance.StartAsync(
+            database, cerbos, new Dictionary<string, string?> { [key] = value }, TestContext.CancellationToken));
+
+        StringAssert.Contains(ex.Message, expected);
+    }
+
+    [TestMethod]
     public async Task Health_PostgresStopsAndReturns_NotServingThenServing()
     {
         using var postgres = await PostgresServer.StartNewAsync(TestContext.CancellationToken);
