@@ -44,6 +44,8 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration, IHostEn
                 $"plaintext is allowed only on a loopback address or in Development; '{listeners.GrpcUrl}' is neither");
         }
 
+        CheckHttpListener(errors, listeners, options);
+
         if (listeners.HealthUrl is { Length: > 0 } health && !Uri.TryCreate(health.Replace("://*", "://wildcard", StringComparison.Ordinal).Replace("://+", "://wildcard", StringComparison.Ordinal), UriKind.Absolute, out _))
         {
             errors.Add(ListenerSettings.HealthUrlKey, $"must be a URL such as http://0.0.0.0:8081 (got '{health}')");
@@ -60,6 +62,42 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration, IHostEn
         }
 
         return errors.ToResult();
+    }
+
+    /// <summary>
+    /// The AuthZEN listener shares the gRPC listener's certificate, caller CA and allow-list, so TLS there needs TLS
+    /// on gRPC; plaintext there follows the gRPC rule (Auth:AllowPlaintext, loopback or Development).
+    /// </summary>
+    private void CheckHttpListener(ConfigurationErrors errors, ListenerSettings listeners, AuthOptions options)
+    {
+        if (!listeners.HasHttp)
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(listeners.HttpUrl!.Replace("://*", "://wildcard", StringComparison.Ordinal).Replace("://+", "://wildcard", StringComparison.Ordinal), UriKind.Absolute, out _))
+        {
+            errors.Add(ListenerSettings.HttpUrlKey, $"must be a URL such as https://0.0.0.0:8443 (got '{listeners.HttpUrl}')");
+        }
+        else if (listeners.HttpIsTls)
+        {
+            if (!listeners.GrpcIsTls)
+            {
+                errors.Add(ListenerSettings.HttpUrlKey, $"https needs the gRPC listener on https too: both use {ListenerSettings.CertificatePathKey} and {AuthOptions.SectionName}:CallerCaCertificate");
+            }
+        }
+        else if (!options.AllowPlaintext)
+        {
+            errors.Add(
+                $"{AuthOptions.SectionName}:AllowPlaintext",
+                $"the AuthZEN listener '{listeners.HttpUrl}' is plaintext: use https (with the gRPC listener's certificate), or set {AuthOptions.SectionName}:AllowPlaintext=true (loopback or Development only)");
+        }
+        else if (!listeners.HttpIsLoopback && !environment.IsDevelopment())
+        {
+            errors.Add(
+                $"{AuthOptions.SectionName}:AllowPlaintext",
+                $"plaintext is allowed only on a loopback address or in Development; the AuthZEN listener '{listeners.HttpUrl}' is neither");
+        }
     }
 
     // Readable is not enough: a certificate that does not match its key would only fail at the first handshake.

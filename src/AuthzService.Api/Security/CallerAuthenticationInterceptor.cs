@@ -12,7 +12,8 @@ namespace AuthzService.Api.Security;
 /// still chaining to the current caller CA bundle: UNAUTHENTICATED otherwise, and the connection is asked to
 /// close with a GOAWAY so the client reconnects with its current certificate), then checks the identity against
 /// the allow-list (PERMISSION_DENIED when not allowed, UNAUTHENTICATED when there is no usable identity). The
-/// health listener serves only <c>grpc.health.v1.Health</c>: reflection and everything else are refused there.
+/// health listener serves only <c>grpc.health.v1.Health</c>: reflection and everything else are refused there; the
+/// AuthZEN listener serves no gRPC call (its HTTP endpoints come through here as <see cref="HttpServerCallContext"/>).
 /// The method is the one Grpc.AspNetCore routed the call to (<see cref="ServerCallContext.Method"/>, from the
 /// generated descriptor), never the raw path.
 /// </summary>
@@ -36,6 +37,14 @@ internal sealed class CallerAuthenticationInterceptor(
 
             audit.AuthorizationFailed("health_listener_only", "health-listener", method, Peer(httpContext));
             throw Refused(StatusCode.PermissionDenied, "This listener serves only grpc.health.v1.Health.");
+        }
+
+        // The AuthZEN listener runs our decision methods only on behalf of its HTTP endpoints (InProcessPipeline),
+        // never as gRPC calls of their own.
+        if (httpContext.Features.Get<HttpApiListenerFeature>() is not null && context is not HttpServerCallContext)
+        {
+            audit.AuthorizationFailed("http_listener_only", "http-listener", method, Peer(httpContext));
+            throw Refused(StatusCode.PermissionDenied, "This listener serves only the AuthZEN HTTP API.");
         }
 
         if (!httpContext.Request.IsHttps)

@@ -13,7 +13,19 @@ internal sealed class GrpcListenerTls(ServerCertificateSource serverCertificates
 {
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    public ValueTask<SslServerAuthenticationOptions> OnConnectionAsync(TlsHandshakeCallbackContext context)
+    private static readonly List<SslApplicationProtocol> s_grpcProtocols = [SslApplicationProtocol.Http2];
+    private static readonly List<SslApplicationProtocol> s_httpProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+
+    /// <summary>The gRPC listener: HTTP/2 only.</summary>
+    public ValueTask<SslServerAuthenticationOptions> OnConnectionAsync(TlsHandshakeCallbackContext context) => Options(context, s_grpcProtocols);
+
+    /// <summary>
+    /// The AuthZEN HTTP listener: the same certificate, caller CA and per-call checks, offering HTTP/2 and HTTP/1.1
+    /// (the PEPs of API gateways often speak only the latter).
+    /// </summary>
+    public ValueTask<SslServerAuthenticationOptions> OnHttpConnectionAsync(TlsHandshakeCallbackContext context) => Options(context, s_httpProtocols);
+
+    private ValueTask<SslServerAuthenticationOptions> Options(TlsHandshakeCallbackContext context, List<SslApplicationProtocol> protocols)
     {
         ArgumentNullException.ThrowIfNull(context);
         var peer = context.Connection.RemoteEndPoint?.ToString() ?? "unknown";
@@ -25,7 +37,7 @@ internal sealed class GrpcListenerTls(ServerCertificateSource serverCertificates
             ClientCertificateRequired = true,
             RemoteCertificateValidationCallback = validator.CallbackFor(peer, caller),
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            ApplicationProtocols = [SslApplicationProtocol.Http2],
+            ApplicationProtocols = protocols,
 #pragma warning disable CA5398 // TLS 1.2+ is a requirement, not a default to leave to the OS.
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
 #pragma warning restore CA5398

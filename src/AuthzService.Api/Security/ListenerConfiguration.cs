@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace AuthzService.Api.Security;
 
 /// <summary>
-/// Wires the two listeners Kestrel reads from configuration: <c>Grpc</c> gets our TLS (rotating server
-/// certificate, required client certificates) when its URL is https; <c>Health</c> is marked so the
+/// Wires the listeners Kestrel reads from configuration: <c>Grpc</c> gets our TLS (rotating server
+/// certificate, required client certificates) when its URL is https; <c>Http</c> (AuthZEN) gets the same TLS with
+/// HTTP/1.1 offered too, and is marked so only the AuthZEN endpoints answer there; <c>Health</c> is marked so the
 /// authentication middleware lets only <c>grpc.health.v1.Health</c> through it.
 /// </summary>
 internal static class ListenerConfiguration
@@ -31,6 +32,30 @@ internal static class ListenerConfiguration
                         OnConnection = tls.OnConnectionAsync,
                         HandshakeTimeout = GrpcListenerTls.HandshakeTimeout,
                     });
+                })
+                .Endpoint(ListenerSettings.HttpEndpoint, endpoint =>
+                {
+                    // AuthZEN over HTTP/1.1 and HTTP/2 unless the endpoint names its protocols itself. On plaintext
+                    // Kestrel then speaks HTTP/1.1 only (h2c needs prior knowledge, i.e. an Http2-only endpoint).
+                    if (context.Configuration[ListenerSettings.HttpProtocolsKey] is null)
+                    {
+                        endpoint.ListenOptions.Protocols = HttpProtocols.Http1AndHttp2;
+                    }
+
+                    endpoint.ListenOptions.Use(next => connection =>
+                    {
+                        connection.Features.Set(HttpApiListenerFeature.Instance);
+                        return next(connection);
+                    });
+                    if (endpoint.IsHttps)
+                    {
+                        var tls = kestrel.ApplicationServices.GetRequiredService<GrpcListenerTls>();
+                        endpoint.ListenOptions.UseHttps(new TlsHandshakeCallbackOptions
+                        {
+                            OnConnection = tls.OnHttpConnectionAsync,
+                            HandshakeTimeout = GrpcListenerTls.HandshakeTimeout,
+                        });
+                    }
                 })
                 .Endpoint(ListenerSettings.HealthEndpoint, endpoint =>
                     endpoint.ListenOptions.Use(next => connection =>

@@ -116,6 +116,57 @@ public sealed class ServingOptionsValidatorTests
         Assert.IsEmpty(Failures(new AuthOptions { AllowPlaintext = true }, Plain(url), environment));
 
     [TestMethod]
+    public void Validate_HttpsAuthZenListenerBesideHttpsGrpc_NoFailures()
+    {
+        var options = new AuthOptions { CallerCaCertificate = s_caFile };
+        options.Callers.Add(Rule("spiffe://cluster.local/ns/app/sa/web", "authz.v1.AuthorizationService"));
+        var kestrel = Https(s_serverCert, s_serverKey);
+        kestrel["Kestrel:Endpoints:Http:Url"] = "https://0.0.0.0:8443";
+
+        Assert.IsEmpty(Failures(options, kestrel));
+    }
+
+    [TestMethod]
+    public void Validate_HttpsAuthZenListenerBesidePlaintextGrpc_RefusedNamingTheKey()
+    {
+        var kestrel = Plain("http://127.0.0.1:50051");
+        kestrel["Kestrel:Endpoints:Http:Url"] = "https://0.0.0.0:8443";
+
+        var failures = Failures(new AuthOptions { AllowPlaintext = true }, kestrel);
+
+        Assert.HasCount(1, failures, string.Join("\n", failures));
+        StringAssert.StartsWith(failures[0], "Kestrel:Endpoints:Http:Url (env Kestrel__Endpoints__Http__Url)");
+    }
+
+    [TestMethod]
+    [DataRow("http://0.0.0.0:8080", true, "Production", "loopback")]
+    [DataRow("http://127.0.0.1:8080", false, "Production", "AuthZEN listener")]
+    public void Validate_PlaintextAuthZenListenerWhereGrpcPlaintextIsNotAllowed_Refused(string url, bool allowPlaintext, string environment, string expected)
+    {
+        var options = new AuthOptions { CallerCaCertificate = s_caFile, AllowPlaintext = allowPlaintext };
+        options.Callers.Add(Rule("spiffe://cluster.local/ns/app/sa/web", "authz.v1.AuthorizationService"));
+        var kestrel = Https(s_serverCert, s_serverKey);
+        kestrel["Kestrel:Endpoints:Http:Url"] = url;
+
+        var failures = Failures(options, kestrel, environment);
+
+        Assert.HasCount(1, failures, string.Join("\n", failures));
+        StringAssert.StartsWith(failures[0], "Auth:AllowPlaintext");
+        StringAssert.Contains(failures[0], expected);
+    }
+
+    [TestMethod]
+    [DataRow("http://127.0.0.1:8080", "Production")]
+    [DataRow("http://0.0.0.0:8080", "Development")]
+    public void Validate_PlaintextAuthZenListenerWhereGrpcPlaintextIs_Accepted(string url, string environment)
+    {
+        var kestrel = Plain("http://127.0.0.1:50051");
+        kestrel["Kestrel:Endpoints:Http:Url"] = url;
+
+        Assert.IsEmpty(Failures(new AuthOptions { AllowPlaintext = true }, kestrel, environment));
+    }
+
+    [TestMethod]
     public void Validate_BadAllowListEntries_EachNamedByIndex()
     {
         var options = new AuthOptions { AllowPlaintext = true };

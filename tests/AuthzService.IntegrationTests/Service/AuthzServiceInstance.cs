@@ -17,8 +17,10 @@ namespace AuthzService.IntegrationTests.Service;
 /// </summary>
 public sealed class AuthzServiceInstance : IAsyncDisposable
 {
-    private AuthzServiceInstance(WebApplication app, Uri address, CapturingLoggerProvider logs, ServiceTls? tls, Uri? healthAddress)
+    private AuthzServiceInstance(WebApplication app, Uri address, CapturingLoggerProvider logs, ServiceTls? tls, Uri? healthAddress, Uri? httpAddress = null)
     {
+        HttpAddress = httpAddress;
+        Tls = tls;
         App = app;
         Address = address;
         Logs = logs;
@@ -36,6 +38,12 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
 
     /// <summary>The plaintext health-only listener, when <see cref="ServiceInstanceOptions.HealthListener"/> asked for one.</summary>
     public Uri? HealthAddress { get; }
+
+    /// <summary>The AuthZEN HTTP listener, when <see cref="ServiceInstanceOptions.HttpListener"/> asked for one.</summary>
+    public Uri? HttpAddress { get; }
+
+    /// <summary>The TLS material of the instance, if it runs TLS.</summary>
+    public ServiceTls? Tls { get; }
 
     /// <summary>h2c client of <see cref="HealthAddress"/>.</summary>
     public GrpcChannel? HealthChannel { get; }
@@ -67,6 +75,7 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
         var tls = options.Tls;
         var scheme = tls is null ? "http" : "https";
         var healthPort = options.HealthListener ? FreePort.Next() : 0;
+        var httpPort = options.HttpListener ? FreePort.Next() : 0;
         var settings = new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:{port}",
@@ -74,6 +83,7 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
             ["Kestrel:Endpoints:Grpc:Certificate:Path"] = tls?.ServerCertificatePath,
             ["Kestrel:Endpoints:Grpc:Certificate:KeyPath"] = tls?.ServerKeyPath,
             ["Kestrel:Endpoints:Health:Url"] = options.HealthListener ? $"http://127.0.0.1:{healthPort}" : null,
+            ["Kestrel:Endpoints:Http:Url"] = options.HttpListener ? $"{scheme}://127.0.0.1:{httpPort}" : null,
             ["Auth:CallerCaCertificate"] = tls?.CallerCaPath,
             ["Auth:CertificateReloadInterval"] = "00:00:00.200",
             // Rate limits are off unless a test turns them on: other tests must not trip over them.
@@ -119,7 +129,8 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
 
         var instance = new AuthzServiceInstance(
             app, new Uri($"{scheme}://127.0.0.1:{port}"), logs, tls,
-            options.HealthListener ? new Uri($"http://127.0.0.1:{healthPort}") : null);
+            options.HealthListener ? new Uri($"http://127.0.0.1:{healthPort}") : null,
+            options.HttpListener ? new Uri($"{scheme}://127.0.0.1:{httpPort}") : null);
         await instance.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), cancellationToken);
         return instance;
     }

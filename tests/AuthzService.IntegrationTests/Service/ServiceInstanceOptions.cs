@@ -22,6 +22,12 @@ public sealed record ServiceInstanceOptions(string PostgresConnectionString, Cer
     /// <summary>Also open the plaintext health-only listener.</summary>
     public bool HealthListener { get; init; }
 
+    /// <summary>
+    /// Also open the AuthZEN HTTP listener (<c>Kestrel:Endpoints:Http</c>): https with the same TLS as gRPC when
+    /// <see cref="Tls"/> is set, else plaintext on loopback.
+    /// </summary>
+    public bool HttpListener { get; init; }
+
     /// <summary>Runs after the host is built and before it starts (e.g. to map a test-only gRPC service).</summary>
     public Action<WebApplication>? ConfigureApp { get; init; }
 
