@@ -125,6 +125,12 @@ cat <<TXT
     $ctl invalidate --tenant acme
     $ctl --help
 
+  AuthZEN (HTTP/JSON, docs/authzen.md) on ${Kestrel__Endpoints__Http__Url:-http://127.0.0.1:8080}:
+
+    curl -s -H 'Content-Type: application/json' ${Kestrel__Endpoints__Http__Url:-http://127.0.0.1:8080}/tenants/acme/access/v1/evaluation \\
+        -d '{"subject":{"type":"user","id":"alice"},"action":{"name":"delete"},
+             "resource":{"type":"document","id":"doc-1","properties":{"tenant_id":"acme","owner_id":"bob"}}}'
+
   Demo principals: alice (org_admin in acme, viewer in globex), bob (member in acme, team_lead of
   team red), carol (viewer in acme, team_member of blue), dave (member in globex), erin (admin of
   the suspended tenant initech). An independent client (grpc-js): scripts/authz-check.js (usage in its header).

@@ -1,4 +1,5 @@
 using AuthzService.Api.Audit;
+using AuthzService.Api.AuthZen;
 using AuthzService.Api.Health;
 using AuthzService.Api.Options;
 using AuthzService.Api.Services;
@@ -64,6 +65,8 @@ public static class DependencyInjection
         // grpc.reflection.v1 and v1alpha (grpcurl, Postman): a method like any other, so on TLS only callers whose
         // allow-list entry names it; refused on the health-only listener.
         app.MapGrpcReflectionService();
+        // AuthZEN over HTTP/JSON: answers only on the Kestrel:Endpoints:Http listener (docs/authzen.md).
+        app.MapAuthZen();
         return app;
     }
 
@@ -86,6 +89,7 @@ public static class DependencyInjection
         services.AddSingleton<AuthorizationGrpcService>();
         services.AddSingleton<MembershipGrpcService>();
         services.AddSingleton<CacheGrpcService>();
+        services.AddAuthZen();
     }
 
     private static void AddPostgres(IServiceCollection services)

@@ -39,6 +39,13 @@ internal sealed class AuditTrail
 
     public static string CallerOf(ServerCallContext context) => CallerOf(context.GetHttpContext());
 
+    /// <summary>
+    /// What the audit names as the method: the gRPC method, or for a decision made for an AuthZEN request the HTTP
+    /// endpoint it came in on (e.g. <c>AuthZEN POST /access/v1/evaluation</c>), so the trail says which API was used.
+    /// </summary>
+    public static string MethodOf(ServerCallContext context) =>
+        context.GetHttpContext().Features.Get<HttpApiCallFeature>()?.Name ?? context.Method;
+
     /// <summary>DENY events are always written; ALLOW events with the configured probability.</summary>
     public bool ShouldWriteAllow() => _allowSampleRate >= 1 || (_allowSampleRate > 0 && Random.Shared.NextDouble() < _allowSampleRate);
 

@@ -47,7 +47,7 @@ internal sealed class DecisionAuditor(AuditTrail trail)
                 principalContext ??= trail.Redactor.ToJson(request.PrincipalContext);
                 AuditLog.Decision(
                     trail.Logger, allowed ? "ALLOW" : "DENY", action, result.Resource.Kind, result.Resource.Id, request.PrincipalId,
-                    request.TenantId, request.TeamId, caller, request.RequestId, context.Method, source,
+                    request.TenantId, request.TeamId, caller, request.RequestId, AuditTrail.MethodOf(context), source,
                     result.Decision?.CallId ?? string.Empty, policy, reason, principalContext, AuditTrail.Now());
             }
         }
@@ -68,7 +68,7 @@ internal sealed class DecisionAuditor(AuditTrail trail)
                 trail.Metrics.Decision("DENY", "none");
                 AuditLog.Decision(
                     trail.Logger, "DENY", action, entry.Resource?.Kind ?? string.Empty, entry.Resource?.Id ?? string.Empty,
-                    request.PrincipalId, request.TenantId, request.TeamId, caller, request.RequestId, context.Method, "none",
+                    request.PrincipalId, request.TenantId, request.TeamId, caller, request.RequestId, AuditTrail.MethodOf(context), "none",
                     string.Empty, string.Empty, reason, principalContext, AuditTrail.Now());
             }
         }
@@ -101,7 +101,7 @@ internal sealed class DecisionAuditor(AuditTrail trail)
     private void WritePlan(ServerCallContext context, PlanResourcesRequest request, string kind, string reason) =>
         AuditLog.Plan(
             trail.Logger, kind, request.Resource?.Kind ?? string.Empty, string.Join(',', request.Actions), request.PrincipalId,
-            request.TenantId, request.TeamId, AuditTrail.CallerOf(context), request.RequestId, context.Method, reason,
+            request.TenantId, request.TeamId, AuditTrail.CallerOf(context), request.RequestId, AuditTrail.MethodOf(context), reason,
             trail.Redactor.ToJson(request.PrincipalContext), AuditTrail.Now());
 
     internal static string SourceName(DecisionSource source) => source switch

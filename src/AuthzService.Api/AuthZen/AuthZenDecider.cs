@@ -1,0 +1,90 @@
+using AuthzService.Api.Services;
+using AuthzService.Api.Serving;
+using AuthzService.Contracts.V1;
+using FluentValidation;
+using Grpc.Core;
+
+namespace AuthzService.Api.AuthZen;
+
+/// <summary>
+/// Decides AuthZEN evaluations with <c>CheckResources</c> itself: each evaluation (or a batch of evaluations of one
+/// subject) becomes a CheckResourcesRequest that runs through the request stage of the shared pipeline (tenant
+/// binding, tenant limit, deadline bound, validation, status mapping, decision audit) into the gRPC handler, so the
+/// principal building, cache and fail-closed rules are the same code. Only an explicit ALLOW of the asked action
+/// is a <c>true</c>.
+/// </summary>
+internal sealed class AuthZenDecider(InProcessPipeline pipeline, AuthorizationGrpcService service, IValidator<CheckResourcesRequest> validator)
+{
+    /// <summary>The gRPC method AuthZEN decisions are made with (and what the allow-list must grant for them).</summary>
+    public static readonly string CheckMethod = "/" + AuthorizationService.Descriptor.FullName + "/CheckResources";
+
+    /// <summary>Problems the CheckResources validator finds in one evaluation, as AuthZEN names the fields; null when none.</summary>
+    public string? Problems(AuthZenDecisionRequest evaluation)
+    {
+        var result = validator.Validate(RequestOf(string.Empty, [evaluation]));
+        return result.IsValid
+            ? null
+            : AuthZenErrors.Translate(string.Join("; ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")), evaluation.TenantFromPath);
+    }
+
+    /// <summary>
+    /// Decides evaluations of one principal in one CheckResources call; results in the same order. A failed call
+    /// fails every evaluation of it (as errors, never as decisions).
+    /// </summary>
+    public async Task<AuthZenResult[]> DecideAsync(HttpContext httpContext, string requestId, IReadOnlyList<AuthZenDecisionRequest> evaluations)
+    {
+        var request = RequestOf(requestId, evaluations);
+        var context = new HttpServerCallContext(httpContext, CheckMethod);
+        CheckResourcesResponse response;
+        try
+        {
+            response = await pipeline.InvokeAsync(request, context, service.CheckResources);
+        }
+        catch (RpcException ex)
+        {
+            var error = AuthZenResult.Error(AuthZenErrors.HttpStatusOf(ex.StatusCode), AuthZenErrors.MessageOf(ex, evaluations[0].TenantFromPath), AuthZenErrors.RetryAfterOf(ex));
+            return [.. evaluations.Select(_ => error)];
+        }
+
+        if (response.Results.Count != evaluations.Count)
+        {
+            // CheckResources answers every entry in order; anything else must not be guessed around.
+            var error = AuthZenResult.Error(StatusCodes.Status500InternalServerError, AuthZenErrors.InternalMessage);
+            return [.. evaluations.Select(_ => error)];
+        }
+
+        var results = new AuthZenResult[evaluations.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var result = response.Results[i];
+            var allowed = result.Actions.TryGetValue(evaluations[i].Action, out var effect) && effect == Effect.Allow;
+            results[i] = new AuthZenResult(allowed, allowed || result.DenyReason == DenyReason.Unspecified ? null : ReasonOf(result.DenyReason));
+        }
+
+        return results;
+    }
+
+    internal static CheckResourcesRequest RequestOf(string requestId, IReadOnlyList<AuthZenDecisionRequest> evaluations)
+    {
+        var first = evaluations[0];
+        var request = new CheckResourcesRequest { RequestId = requestId, TenantId = first.TenantId, TeamId = first.TeamId, PrincipalId = first.PrincipalId };
+        request.PrincipalContext.Add(first.PrincipalContext);
+        foreach (var evaluation in evaluations)
+        {
+            var resource = new Resource { Kind = evaluation.ResourceType, Id = evaluation.ResourceId };
+            resource.Attr.Add(evaluation.ResourceAttributes);
+            request.Resources.Add(new ResourceEntry { Resource = resource, Actions = { evaluation.Action } });
+        }
+
+        return request;
+    }
+
+    // The audit's and CheckResources's names for local denials (see DecisionAuditor.ReasonName).
+    private static string ReasonOf(DenyReason reason) => reason switch
+    {
+        DenyReason.CrossTenant => "cross_tenant",
+        DenyReason.TenantSuspended => "tenant_suspended",
+        DenyReason.TenantUnknown => "tenant_unknown",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
+}
