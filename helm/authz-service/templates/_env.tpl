@@ -11,6 +11,13 @@ docs/configuration.md; the chart side in docs/deploy.md). Connection strings and
   value: /etc/authz/tls/server/tls.key
 - name: Kestrel__Endpoints__Health__Url
   value: "http://0.0.0.0:8081"
+{{- if .Values.service.authzenEnabled }}
+{{- if has (int .Values.service.authzenPort) (list 50051 8081 3592 3593) }}
+{{- fail "service.authzenPort: must differ from the gRPC (50051), health (8081) and Cerbos (3592, 3593) ports" }}
+{{- end }}
+- name: Kestrel__Endpoints__Http__Url
+  value: {{ printf "https://0.0.0.0:%v" .Values.service.authzenPort | quote }}
+{{- end }}
 - name: Auth__CallerCaCertificate
   value: /etc/authz/tls/callers/ca.crt
 {{- range $i, $caller := .Values.auth.callers }}

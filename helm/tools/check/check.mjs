@@ -175,6 +175,10 @@ function checkCase(name, values, docs, policyDir) {
 
   // Listeners and probes.
   check("gRPC API listens with TLS on 50051", e.Kestrel__Endpoints__Grpc__Url?.value === "https://0.0.0.0:50051");
+  // AuthZEN shares the gRPC listener's TLS; never plaintext, and only when asked for.
+  check("AuthZEN listener only when enabled, https on service.authzenPort", values.service.authzenEnabled
+    ? e.Kestrel__Endpoints__Http__Url?.value === `https://0.0.0.0:${values.service.authzenPort}`
+    : !e.Kestrel__Endpoints__Http__Url);
   check("health-only listener is http on 8081", e.Kestrel__Endpoints__Health__Url?.value === "http://0.0.0.0:8081");
   check("server certificate paths point into the server-tls mount", e.Kestrel__Endpoints__Grpc__Certificate__Path?.value?.startsWith(app.volumeMounts.find((m) => m.name === "server-tls").mountPath + "/") && !!e.Kestrel__Endpoints__Grpc__Certificate__KeyPath);
   check("caller CA configured", !!e.Auth__CallerCaCertificate?.value && app.volumeMounts.some((m) => e.Auth__CallerCaCertificate.value.startsWith(m.mountPath + "/")));
@@ -182,7 +186,8 @@ function checkCase(name, values, docs, policyDir) {
     const p = app[probe];
     check(`${probe} is gRPC on numeric port 8081`, p?.grpc?.port === 8081 && !p.httpGet && !p.tcpSocket && !p.exec);
   }
-  check("container declares ports 50051 (grpc) and 8081 (health)", eq(app.ports.map((p) => [p.name, p.containerPort]), [["grpc", 50051], ["health", 8081]]));
+  check("container declares ports 50051 (grpc) and 8081 (health) (+ authzen when enabled)", eq(app.ports.map((p) => [p.name, p.containerPort]),
+    [["grpc", 50051], ["health", 8081], ...(values.service.authzenEnabled ? [["authzen", values.service.authzenPort]] : [])]));
   check("ASPNETCORE_ENVIRONMENT is not Development", !!e.ASPNETCORE_ENVIRONMENT?.value && e.ASPNETCORE_ENVIRONMENT.value !== "Development");
   check("Cerbos TLS verification is on", e.Cerbos__Tls__Verify?.value === "true");
   check("Database__AutoMigrate follows values", e.Database__AutoMigrate?.value === String(values.config.database.autoMigrate));
@@ -367,7 +372,7 @@ function checkNetworkPolicies(values, docs, dep, jobs) {
   const ingress = np.spec.ingress || [];
   const callers = ingress[0];
   check("ingress rule 1: only the caller selector", callers?.from?.length === 1 && eq(callers.from[0].podSelector, values.networkPolicy.callerPodSelector) && eq(callers.from[0].namespaceSelector, values.networkPolicy.callerNamespaceSelector) && !callers.from[0].ipBlock);
-  check("ingress rule 1: only TCP 50051", portSig(callers || {}) === "TCP/50051");
+  check("ingress rule 1: only TCP 50051 (+ the AuthZEN port when enabled)", portSig(callers || {}) === ["TCP/50051", ...(values.service.authzenEnabled ? [`TCP/${values.service.authzenPort}`] : [])].sort().join(","));
   check("ingress rules: exactly the expected ones", ingress.length === (values.serviceMonitor.enabled ? 2 : 1));
   if (values.serviceMonitor.enabled) check("ingress rule 2: Prometheus namespace to 3592 only", portSig(ingress[1]) === "TCP/3592" && eq(ingress[1].from, [{ namespaceSelector: values.serviceMonitor.prometheusNamespaceSelector }]));
   check("every ingress rule names sources and ports", ingress.every((r) => r.from?.length > 0 && r.ports?.length > 0));

@@ -201,7 +201,9 @@ schema = {
         ["livenessService", "readinessService", "periodSeconds", "timeoutSeconds", "livenessFailureThreshold",
          "readinessFailureThreshold", "startupFailureThreshold"]),
     "service": obj({"type": {"type": "string", "enum": ["ClusterIP"]}, "port": ref("port"), "headless": b("Headless Service."),
-                    "annotations": ref("stringMap")}, ["type", "port", "headless", "annotations"]),
+                    "annotations": ref("stringMap"), "authzenEnabled": b("Serve the AuthZEN HTTP/JSON API."),
+                    # Not a port the pod uses already (gRPC, health, the Cerbos sidecar's HTTP and gRPC).
+                    "authzenPort": {"allOf": [ref("port"), {"not": {"enum": [50051, 8081, 3592, 3593]}}]}}, ["type", "port", "headless", "annotations"]),
     "serviceAccount": obj({"annotations": ref("stringMap")}),
     "podDisruptionBudget": obj({"enabled": b("Create a PDB."), "maxUnavailable": i("", minimum=1)}, ["enabled", "maxUnavailable"]),
     "autoscaling": obj({"enabled": b("Create an HPA."), "minReplicas": i("", minimum=2), "maxReplicas": i("", minimum=2),
