@@ -126,7 +126,7 @@ internal sealed class DecisionAuditor(AuditTrail trail)
         PdpUnavailableException => ReasonPdpUnavailable,
         PdpProtocolException => "pdp_error",
         TenantMismatchException => "jwt_tenant_mismatch",
-        DirectoryException or Npgsql.NpgsqlException or TimeoutException => "directory_unavailable",
+        DirectoryException or TimeoutException => "directory_unavailable",
         PdpDeadlineExceededException => "deadline_exceeded",
         OperationCanceledException => "cancelled",
         _ => "error",

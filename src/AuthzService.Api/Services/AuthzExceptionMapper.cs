@@ -2,7 +2,6 @@ using AuthzService.Core.Decisions;
 using AuthzService.Core.Directory;
 using AuthzService.Core.Tenancy;
 using Grpc.Core;
-using Npgsql;
 
 namespace AuthzService.Api.Services;
 
@@ -22,8 +21,7 @@ internal static class AuthzExceptionMapper
         PdpRejectedInputException e => new Status(StatusCode.InvalidArgument, $"{e.Field}: {e.Message}"),
         DirectoryException { Code: DirectoryErrorCode.InvalidArgument } e => new Status(StatusCode.InvalidArgument, e.Message),
         DirectoryException { Code: DirectoryErrorCode.TenantNotFound } e => new Status(StatusCode.FailedPrecondition, e.Message),
-        DirectoryException => new Status(StatusCode.Unavailable, "Membership store unavailable."),
-        NpgsqlException or TimeoutException => new Status(StatusCode.Unavailable, "Membership store unavailable."),
+        DirectoryException or TimeoutException => new Status(StatusCode.Unavailable, "Membership store unavailable."),
         _ => null,
     };
 }

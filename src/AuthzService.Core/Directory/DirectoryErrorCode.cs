@@ -1,6 +1,6 @@
 namespace AuthzService.Core.Directory;
 
-/// <summary>Why a directory write was refused.</summary>
+/// <summary>Why a directory call failed.</summary>
 public enum DirectoryErrorCode
 {
     /// <summary>An id, scope, page token or other argument is malformed.</summary>
@@ -8,4 +8,7 @@ public enum DirectoryErrorCode
 
     /// <summary>The membership's tenant does not exist.</summary>
     TenantNotFound = 1,
+
+    /// <summary>The store could not be reached or did not answer (connection, pool, timeout, server shutting down): nothing was decided or written.</summary>
+    Unavailable = 2,
 }

@@ -21,11 +21,12 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
         string tenantId, string principalId, string? teamId, CancellationToken cancellationToken)
     {
         var team = teamId ?? Membership.TenantWide;
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<PrincipalRow>(new CommandDefinition(
-            DirectorySql.ReadPrincipal,
-            new { tenant = tenantId, principal = principalId, team },
-            cancellationToken: cancellationToken));
+        var row = await OnConnectionAsync(
+            connection => connection.QuerySingleAsync<PrincipalRow>(new CommandDefinition(
+                DirectorySql.ReadPrincipal,
+                new { tenant = tenantId, principal = principalId, team },
+                cancellationToken: cancellationToken)),
+            cancellationToken);
 
         var tenant = row.TenantId is null
             ? null
@@ -129,9 +130,9 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
             parameters = new { TenantId = tenantId, PrincipalId = principalId, AfterPrincipal = afterPrincipal, AfterTeam = afterTeam, Limit = size + 1 };
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<MembershipRow>(
-            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+        var rows = (await OnConnectionAsync(
+            connection => connection.QueryAsync<MembershipRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)),
+            cancellationToken)).AsList();
 
         // One extra row tells whether another page exists without a COUNT.
         var items = rows.Take(size)
@@ -146,9 +147,10 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
     public async Task<TenantInfo?> GetTenantAsync(string tenantId, CancellationToken cancellationToken)
     {
         RequireId(tenantId, "tenant_id");
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(
-            new CommandDefinition(DirectorySql.GetTenant, new { Id = tenantId }, cancellationToken: cancellationToken));
+        var row = await OnConnectionAsync(
+            connection => connection.QuerySingleOrDefaultAsync<TenantRow>(
+                new CommandDefinition(DirectorySql.GetTenant, new { Id = tenantId }, cancellationToken: cancellationToken)),
+            cancellationToken);
         return row is null ? null : ToTenant(row);
     }
 
@@ -162,9 +164,10 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
         var size = pageSize == 0 ? DefaultPageSize : pageSize;
         // Tenant listings reuse the membership token with an empty tenant, which no membership listing can have.
         var after = string.IsNullOrEmpty(pageToken) ? null : MembershipPageToken.Decode(pageToken, string.Empty).PrincipalId;
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<TenantRow>(
-            new CommandDefinition(DirectorySql.ListTenants, new { After = after, Limit = size + 1 }, cancellationToken: cancellationToken))).AsList();
+        var rows = (await OnConnectionAsync(
+            connection => connection.QueryAsync<TenantRow>(
+                new CommandDefinition(DirectorySql.ListTenants, new { After = after, Limit = size + 1 }, cancellationToken: cancellationToken)),
+            cancellationToken)).AsList();
         var items = rows.Take(size).Select(ToTenant).ToList();
         var next = rows.Count > size ? MembershipPageToken.Encode(string.Empty, items[^1].Id, string.Empty) : null;
         return new TenantPage(items, next);
@@ -188,48 +191,65 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
 
     // Each write script is "change ... RETURNING true; SELECT version": the version is read after the
     // change (and its trigger) inside the same transaction, so it is the version the change produced.
-    private async Task<WriteResult> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    private Task<WriteResult> WriteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        OnConnectionAsync(
+            async connection =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                bool changed;
+                bool created;
+                long version;
+                await using (var results = await connection.QueryMultipleAsync(
+                    new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)))
+                {
+                    // Statements without RETURNING (the team upsert) produce no result set; Npgsql skips them.
+                    var returned = (await results.ReadAsync<bool>()).AsList();
+                    changed = returned.Count > 0;
+                    created = changed && returned[0];
+                    version = await results.ReadSingleAsync<long>();
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                return new WriteResult(changed, version, created);
+            },
+            cancellationToken);
+
+    private Task<long> ScalarAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        OnConnectionAsync(
+            connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)),
+            cancellationToken);
+
+    /// <summary>
+    /// Every database round trip of the directory goes through here, so no driver exception leaves
+    /// Infrastructure: constraint violations become the directory's argument errors, and every other failure
+    /// of PostgreSQL or of the way to it (refused or broken connection, pool exhausted, command timeout, a
+    /// server shutting down) is <see cref="DirectoryErrorCode.Unavailable"/>. Cancellation passes through.
+    /// </summary>
+    private async Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            bool changed;
-            bool created;
-            long version;
-            await using (var results = await connection.QueryMultipleAsync(
-                new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)))
-            {
-                // Statements without RETURNING (the team upsert) produce no result set; Npgsql skips them.
-                var returned = (await results.ReadAsync<bool>()).AsList();
-                changed = returned.Count > 0;
-                created = changed && returned[0];
-                version = await results.ReadSingleAsync<long>();
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return new WriteResult(changed, version, created);
+            return await work(connection);
         }
-        catch (PostgresException ex)
+        catch (PostgresException ex) when (Translate(ex) is { } translated)
         {
-            throw Translate(ex);
+            throw translated;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new DirectoryException(DirectoryErrorCode.Unavailable, "Membership store unavailable.", ex);
         }
     }
 
-    private async Task<long> ScalarAsync(string sql, object parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-    }
-
-    private static Exception Translate(PostgresException ex) => ex.SqlState switch
+    private static DirectoryException? Translate(PostgresException ex) => ex.SqlState switch
     {
         PostgresErrorCodes.ForeignKeyViolation => new DirectoryException(
             DirectoryErrorCode.TenantNotFound, "The tenant does not exist.", ex),
         PostgresErrorCodes.CheckViolation or PostgresErrorCodes.StringDataRightTruncation
             or PostgresErrorCodes.NotNullViolation => new DirectoryException(
             DirectoryErrorCode.InvalidArgument, "A value is outside the directory's limits.", ex),
-        _ => ex,
+        _ => null,
     };
 
     private static void RequireId(string? id, string field)

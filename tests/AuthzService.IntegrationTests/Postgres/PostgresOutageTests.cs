@@ -30,15 +30,20 @@ public sealed class PostgresOutageTests
         await server.StopAsync(TestContext.CancellationToken);
         await sink.WaitForAsync("resync");
         var directory = new PostgresDirectory(dataSource);
-        var down = await Assert.ThrowsAsync<NpgsqlException>(
+        // No driver exception leaves Infrastructure: the outage is the directory's own Unavailable.
+        var down = await Assert.ThrowsExactlyAsync<DirectoryException>(
             () => directory.ReadPrincipalAsync("t", "p", null, TestContext.CancellationToken));
+        var writeDown = await Assert.ThrowsExactlyAsync<DirectoryException>(
+            () => directory.UpsertTenantAsync(new TenantInfo("down", "", "", TenantStatus.Active, ""), TestContext.CancellationToken));
         await server.StartAsync(TestContext.CancellationToken);
         await sink.WaitForAsync(e => e == "resync" && sink.Events.Count(x => x == "resync") >= 2, "resync after reconnect", TimeSpan.FromSeconds(30));
 
         NpgsqlConnection.ClearAllPools();
         var write = await directory.UpsertTenantAsync(new TenantInfo("back", "", "", TenantStatus.Active, ""), TestContext.CancellationToken);
         await sink.WaitForAsync($"tenant|back|{write.Version}");
-        Assert.IsNotNull(down);
+        Assert.AreEqual(DirectoryErrorCode.Unavailable, down.Code);
+        Assert.IsInstanceOfType<NpgsqlException>(down.InnerException);
+        Assert.AreEqual(DirectoryErrorCode.Unavailable, writeDown.Code);
         Assert.IsTrue(server.IsRunning);
     }
 }

@@ -119,21 +119,4 @@ public sealed class CerbosOutageEndToEndTests
         Assert.AreEqual(StatusCode.Unavailable, ex.StatusCode);
         Assert.DoesNotContain("allow", ex.Status.Detail.ToLowerInvariant());
     }
-
-    private static async Task<CheckResourcesResponse> EventuallyAllowedAsync(AuthzServiceInstance service, CheckResourcesRequest request, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            try
-            {
-                return await service.CheckAsync(request);
-            }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && !cts.IsCancellationRequested)
-            {
-                // The circuit half-opens after its break duration; poll until it lets a call through.
-                await Task.Delay(100, cts.Token);
-            }
-        }
-    }
 }
