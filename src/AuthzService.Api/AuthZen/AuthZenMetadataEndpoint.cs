@@ -44,6 +44,7 @@ internal sealed class AuthZenMetadataEndpoint(AuthZenExchange exchange)
             w.WriteString("policy_decision_point", pdp);
             w.WriteString("access_evaluation_endpoint", apiBase + AuthZenRoutes.Evaluation);
             w.WriteString("access_evaluations_endpoint", apiBase + AuthZenRoutes.Evaluations);
+            w.WriteString("search_subject_endpoint", apiBase + AuthZenRoutes.SearchSubject);
             w.WriteEndObject();
         });
     }

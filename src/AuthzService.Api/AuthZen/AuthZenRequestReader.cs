@@ -14,8 +14,11 @@ internal static class AuthZenRequestReader
     public const string TenantProperty = "tenant_id";
     public const string TeamProperty = "team_id";
 
-    /// <summary>The request, or null with the problems in <paramref name="problems"/>.</summary>
-    public static AuthZenDecisionRequest? Read(AuthZenEvaluation evaluation, string? pathTenant, List<string> problems)
+    /// <summary>
+    /// The request, or null with the problems in <paramref name="problems"/>. <paramref name="subjectId"/>: the
+    /// principal to decide for instead of <c>subject.id</c> (subject search, where the id is ignored).
+    /// </summary>
+    public static AuthZenDecisionRequest? Read(AuthZenEvaluation evaluation, string? pathTenant, List<string> problems, string? subjectId = null)
     {
         var start = problems.Count;
         var subject = RequireObject(evaluation.Subject, "subject", problems);
@@ -28,7 +31,7 @@ internal static class AuthZenRequestReader
         if (subject is { } s)
         {
             RequireString(s, "type", "subject", problems);
-            principal = RequireString(s, "id", "subject", problems);
+            principal = subjectId ?? RequireString(s, "id", "subject", problems);
             if (OptionalObject(Member(s, "properties"), "subject.properties", problems) is { } properties)
             {
                 principalKey = properties.GetRawText();

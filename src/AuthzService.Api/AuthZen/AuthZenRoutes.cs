@@ -9,6 +9,7 @@ internal static class AuthZenRoutes
 {
     public const string Evaluation = "/access/v1/evaluation";
     public const string Evaluations = "/access/v1/evaluations";
+    public const string SearchSubject = "/access/v1/search/subject";
 
     private static readonly string[] s_bases = [string.Empty, "/tenants/{tenant_id}", "/{tenant_id}"];
 
@@ -19,6 +20,7 @@ internal static class AuthZenRoutes
         {
             app.MapPost(prefix + Evaluation, http => Endpoints(http).EvaluationAsync(http));
             app.MapPost(prefix + Evaluations, http => Endpoints(http).EvaluationsAsync(http));
+            app.MapPost(prefix + SearchSubject, http => http.RequestServices.GetRequiredService<AuthZenSubjectSearchEndpoint>().SearchAsync(http));
         }
 
         app.MapGet(AuthZenMetadataEndpoint.WellKnown, http => Metadata(http).UnscopedAsync(http));
@@ -35,6 +37,7 @@ internal static class AuthZenRoutes
         services.AddSingleton<AuthZenEvaluationsRunner>();
         services.AddSingleton<AuthZenEvaluationEndpoints>();
         services.AddSingleton<AuthZenMetadataEndpoint>();
+        services.AddSingleton<AuthZenSubjectSearchEndpoint>();
         return services;
     }
 

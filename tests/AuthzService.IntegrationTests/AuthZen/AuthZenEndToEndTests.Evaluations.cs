@@ -156,7 +156,8 @@ public sealed partial class AuthZenEndToEndTests
         Assert.AreEqual(origin, metadata.GetProperty("policy_decision_point").GetString());
         Assert.AreEqual(origin + "/access/v1/evaluation", metadata.GetProperty("access_evaluation_endpoint").GetString());
         Assert.AreEqual(origin + "/access/v1/evaluations", metadata.GetProperty("access_evaluations_endpoint").GetString());
-        foreach (var unserved in new[] { "search_subject_endpoint", "search_action_endpoint", "search_resource_endpoint" })
+        Assert.AreEqual(origin + "/access/v1/search/subject", metadata.GetProperty("search_subject_endpoint").GetString());
+        foreach (var unserved in new[] { "search_action_endpoint", "search_resource_endpoint" })
         {
             Assert.IsFalse(metadata.TryGetProperty(unserved, out _), $"{unserved} is not served, so not advertised");
         }

@@ -129,6 +129,20 @@ public sealed class AuthZenTlsTests
     }
 
     [TestMethod]
+    public async Task SubjectSearch_CallerWithoutListMemberships_403()
+    {
+        var json = """{"subject":{"type":"user"},"action":{"name":"read"},"resource":{"type":"project","id":"p","properties":{"tenant_id":"acme","owner_id":"x"}}}""";
+
+        var refused = await s_acmeApp.PostAsync("/tenants/acme/access/v1/search/subject", json);
+        var allowed = await s_operator.PostAsync("/tenants/acme/access/v1/search/subject", json);
+
+        Assert.AreEqual(HttpStatusCode.Forbidden, refused.Status, refused.ToString());
+        StringAssert.Contains(refused.Body, "ListMemberships");
+        Assert.AreEqual(HttpStatusCode.OK, allowed.Status, allowed.ToString());
+        CollectionAssert.AreEqual(new[] { "alice" }, allowed.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToArray());
+    }
+
+    [TestMethod]
     public async Task NoClientCertificate_Refused()
     {
         using var anonymous = AuthZenHttp.Client(s_service);
