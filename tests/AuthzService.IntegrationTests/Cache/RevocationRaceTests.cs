@@ -4,6 +4,7 @@ using AuthzService.Contracts.V1;
 using AuthzService.Core.Caching;
 using AuthzService.IntegrationTests.Service;
 using Google.Protobuf.WellKnownTypes;
+using Npgsql;
 using static AuthzService.IntegrationTests.Cache.CacheCluster;
 
 namespace AuthzService.IntegrationTests.Cache;
@@ -102,10 +103,12 @@ public sealed class RevocationRaceTests
             if (demoted.Remove((tenant, principal)))
             {
                 // Removing the demoted role is itself a revocation: wait until every replica has seen it (not timed).
-                var beforeCleanUp = Generations(replicas, tenant, principal);
                 await DeleteAsync(s_cluster.A, tenant, principal, null);
-                await TimeUntilEveryReplicaAsync(replicas, request, Effect.Deny, beforeCleanUp, Stopwatch.StartNew(), $"{where}: clean-up", violations, []);
+                await TimeUntilEveryReplicaAsync(replicas, request, Effect.Deny, null, Stopwatch.StartNew(), $"{where}: clean-up", violations, []);
             }
+
+            // Every replica has handled every earlier notification, so the generations taken before the grant change only with it.
+            await BarrierAsync(replicas);
 
             // The grant, against DENYs cached on every replica.
             await ConcurrentChecksAsync(replicas, request, random, Effect.Deny, $"{where}: before the grant", violations);
@@ -115,6 +118,9 @@ public sealed class RevocationRaceTests
             await Task.WhenAll(
                 CheckWithTokenAsync(replicas, request, grantToken, Effect.Allow, $"{where}: the grant's token", violations),
                 RecordAsync(allowTimes, TimeUntilEveryReplicaAsync(replicas, request, Effect.Allow, beforeGrant, sinceGrant, $"{where}: grant", violations, overBound)));
+
+            // The same before the revocation (this also drops the replicas' L1, which the warm-up fills again).
+            await BarrierAsync(replicas);
 
             // Every replica's L1 (and the shared L2) holds the ALLOW.
             await ConcurrentChecksAsync(replicas, request, random, Effect.Allow, $"{where}: warm", violations);
@@ -291,6 +297,23 @@ public sealed class RevocationRaceTests
         }
     }
 
+    /// <summary>
+    /// Returns once every replica has handled every notification sent before it: a policy epoch bump made in SQL (no replica
+    /// is told of it directly) is a notification on the same channel, PostgreSQL delivers them in commit order and each
+    /// replica's listener handles them in order, one at a time. It empties the replicas' L1 (a new epoch).
+    /// </summary>
+    private async Task BarrierAsync((string Name, AuthzServiceInstance Replica)[] replicas)
+    {
+        await using var connection = await s_cluster.OpenDatabaseAsync(TestContext.CancellationToken);
+        await using var bump = new NpgsqlCommand("SELECT authz_bump_policy_epoch('revocation race barrier')", connection);
+        var epoch = (long)(await bump.ExecuteScalarAsync(TestContext.CancellationToken))!;
+        foreach (var (name, replica) in replicas)
+        {
+            var invalidation = replica.GetRequiredService<PrincipalCacheInvalidation>();
+            await EventuallyAsync(() => Task.FromResult(invalidation.LatestPolicyEpoch >= epoch), $"replica {name} notified of policy epoch {epoch}");
+        }
+    }
+
     /// <summary>Each replica's invalidation generations of the principal (what it has been told), taken before a write.</summary>
     private static PrincipalGenerations[] Generations((string Name, AuthzServiceInstance Replica)[] replicas, string tenant, string principal) =>
         [.. replicas.Select(r => r.Replica.GetRequiredService<PrincipalCacheInvalidation>().Current(tenant, principal))];
@@ -298,10 +321,11 @@ public sealed class RevocationRaceTests
     /// <summary>
     /// Time on <paramref name="clock"/> (started when the write returned) until every replica answers <paramref name="expected"/>,
     /// in ms. The documented bound is one notification round trip: a check a replica starts after it has been notified of the write
-    /// (its invalidation generations differ from <paramref name="before"/>) must already answer <paramref name="expected"/>.
+    /// (its invalidation generations differ from <paramref name="before"/>, taken when it had handled every earlier notification)
+    /// must already answer <paramref name="expected"/>. Null: not checked.
     /// </summary>
     private async Task<double> TimeUntilEveryReplicaAsync(
-        (string Name, AuthzServiceInstance Replica)[] replicas, CheckResourcesRequest request, Effect expected, PrincipalGenerations[] before,
+        (string Name, AuthzServiceInstance Replica)[] replicas, CheckResourcesRequest request, Effect expected, PrincipalGenerations[]? before,
         Stopwatch clock, string where, List<string> violations, List<string> overBound)
     {
         var polls = replicas.Select(async (r, i) =>
@@ -309,7 +333,7 @@ public sealed class RevocationRaceTests
             var invalidation = r.Replica.GetRequiredService<PrincipalCacheInvalidation>();
             while (true)
             {
-                var notified = invalidation.Current(request.TenantId, request.PrincipalId) != before[i];
+                var notified = before is not null && invalidation.Current(request.TenantId, request.PrincipalId) != before[i];
                 var effect = await CheckAsync(r.Replica, request);
                 if (effect == expected)
                 {
