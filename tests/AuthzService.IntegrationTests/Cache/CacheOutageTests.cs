@@ -78,12 +78,13 @@ public sealed class CacheOutageTests
                 await using var kill = new NpgsqlCommand(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'authz-invalidation-listener' AND datname = current_database()",
                     admin);
-                killed += Convert.ToInt32(await kill.ExecuteScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture);
+                Interlocked.Add(ref killed, Convert.ToInt32(await kill.ExecuteScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture));
                 await Task.Delay(10, CancellationToken.None);
             }
         }, CancellationToken.None);
 
-        await Task.Delay(300, TestContext.CancellationToken);
+        // Both replicas' listeners have lost a connection before the write: its notification may be lost.
+        await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref killed) >= 2), "both listener connections killed once");
         await cluster.RevokeAsync("acme", "alice");
         var elapsed = await EventuallyAsync(async () =>
             (await ReadAsync(cluster.A, "acme", "alice", "doc-1")).Effect == Effect.Deny

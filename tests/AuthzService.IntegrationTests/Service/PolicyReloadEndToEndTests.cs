@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AuthzService.Contracts.V1;
+using AuthzService.Core.Caching;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.Testing;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
@@ -31,10 +32,18 @@ public sealed class PolicyReloadEndToEndTests
 
         Console.WriteLine($"watch: cached ALLOW replaced by DENY {elapsed.TotalMilliseconds:F0} ms after the policy file changed");
 
-        // Once settled, answers are cached again under the new epoch, and they are the new policy's.
-        await Task.Delay(s_interval * 4);
-        var settled = await setup.Service.CheckAsync(setup.Check);
-        var again = await setup.Service.CheckAsync(setup.Check);
+        // Once settled (the watch bumps the epoch again when the store stops moving), answers are cached again
+        // under the new epoch, and they are the new policy's: poll until a repeated check is an L1 hit.
+        var settling = Stopwatch.StartNew();
+        CheckResourcesResponse settled, again;
+        do
+        {
+            await Task.Delay(s_interval / 2);
+            settled = await setup.Service.CheckAsync(setup.Check);
+            again = await setup.Service.CheckAsync(setup.Check);
+        }
+        while (again.Results[0].Meta.Source != DecisionSource.CacheL1 && settling.Elapsed < TimeSpan.FromSeconds(30));
+
         Assert.AreEqual(Effect.Deny, settled.Results[0].Actions["delete"]);
         Assert.AreEqual(DecisionSource.CacheL1, again.Results[0].Meta.Source);
         Assert.AreEqual(Effect.Deny, again.Results[0].Actions["delete"]);
@@ -137,13 +146,28 @@ public sealed class PolicyReloadEndToEndTests
             return new ReloadSetup(policies, git, cerbos, service, check);
         }
 
+        /// <summary>
+        /// Until the policy watch has confirmed Cerbos's policy store (a reading after the last change, settled):
+        /// from then on decisions are cached with the full TTL again.
+        /// </summary>
+        public async Task WaitForTrustedWatchAsync()
+        {
+            var watch = Service.GetRequiredService<PolicyWatchState>();
+            var clock = Stopwatch.StartNew();
+            while (!watch.Trusted)
+            {
+                Assert.IsLessThan(TimeSpan.FromSeconds(30), clock.Elapsed, "the policy watch did not confirm Cerbos's policy store within 30 s");
+                await Task.Delay(s_interval / 4);
+            }
+        }
+
         /// <summary>Caches the ALLOW, changes the policy under Cerbos, and returns how long until DENY was answered.</summary>
         public async Task<TimeSpan> ReloadAndWaitForDenyAsync(bool waitForFullTtl)
         {
             if (waitForFullTtl)
             {
                 // The first reading confirms the watch; until then entries get the short TTL.
-                await Task.Delay(s_interval * 4);
+                await WaitForTrustedWatchAsync();
             }
 
             var first = await Service.CheckAsync(Check);
