@@ -20,6 +20,8 @@ public static class PostgresDataSource
     /// Turns on automatic preparation unless the connection string says otherwise: the directory runs the
     /// same few statements thousands of times a second, and prepared statements skip parse and plan.
     /// Bounds the pool at <see cref="DefaultMaxPoolSize"/> unless the connection string sets <c>Maximum Pool Size</c>.
+    /// Multiplexing (<c>Multiplexing=true</c>) is the operator's choice: measured faster on the fully_consistent path
+    /// (docs/performance.md), not yet the default (decision 44).
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {

@@ -37,8 +37,10 @@ public sealed class PostgresNotificationListener : IHostedService, IAsyncDisposa
         _options = options ?? new PostgresNotificationListenerOptions();
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
-            // A dedicated connection: never hand a LISTENing (or broken) connection back to a pool.
+            // A dedicated connection: never hand a LISTENing (or broken) connection back to a pool. Multiplexing
+            // needs a pool (and would not keep LISTEN on one connection): off, whatever the shared string says.
             Pooling = false,
+            Multiplexing = false,
             KeepAlive = (int)Math.Max(1, _options.KeepAlive.TotalSeconds),
         };
         if (string.IsNullOrEmpty(builder.ApplicationName))

@@ -28,6 +28,16 @@ public sealed class PostgresDataSourceTests
     }
 
     [TestMethod]
+    [DataRow("Host=db", false)]
+    [DataRow("Host=db;Multiplexing=true", true)]
+    public void Create_Multiplexing_AsTheConnectionStringSays(string connectionString, bool expected)
+    {
+        using var dataSource = PostgresDataSource.Create(connectionString);
+
+        Assert.AreEqual(expected, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Multiplexing);
+    }
+
+    [TestMethod]
     public async Task ReadPrincipal_BurstAboveTheServersConnectionLimit_EveryReadAnswers()
     {
         // Fewer connections than Npgsql's own default pool (100), more than ours: 200 reads at once would open a

@@ -128,4 +128,18 @@ public sealed class PostgresNotificationListenerTests
         Assert.IsFalse(listener.IsListening);
         await listener.DisposeAsync();
     }
+
+    [TestMethod]
+    public async Task Start_SharedStringWithMultiplexing_ListensOnItsOwnConnection()
+    {
+        // The service hands the listener the pool's connection string; multiplexing there (an operator's opt-in)
+        // needs pooling, which the listener's dedicated connection turns off.
+        var connectionString = new NpgsqlConnectionStringBuilder(s_connectionString) { Multiplexing = true }.ConnectionString;
+        await using var listener = new PostgresNotificationListener(connectionString, new RecordingInvalidationSink());
+
+        await listener.StartAsync(TestContext.CancellationToken);
+        await listener.WhenListeningAsync(TestContext.CancellationToken).WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.IsTrue(listener.IsListening);
+    }
 }
