@@ -1,8 +1,7 @@
-using AuthzService.Client;
 using AuthzService.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
 
-namespace AuthzService.IntegrationTests.Client;
+namespace AuthzService.Client.Tests;
 
 /// <summary>Pure: the builder produces exactly the request it reads as.</summary>
 [TestClass]

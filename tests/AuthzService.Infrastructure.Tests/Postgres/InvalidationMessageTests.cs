@@ -1,6 +1,6 @@
 using AuthzService.Infrastructure.Postgres;
 
-namespace AuthzService.IntegrationTests.Postgres;
+namespace AuthzService.Infrastructure.Tests.Postgres;
 
 /// <summary>Pure tests of the NOTIFY payload parser (internal to Infrastructure, visible to this assembly).</summary>
 [TestClass]
