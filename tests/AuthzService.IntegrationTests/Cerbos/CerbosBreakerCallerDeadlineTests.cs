@@ -1,7 +1,7 @@
 using AuthzService.Core.Decisions;
 using AuthzService.Testing;
 using Polly.CircuitBreaker;
-using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using static AuthzService.Testing.CerbosTestData;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AuthzService.Infrastructure.Cerbos.Internal;
-using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using static AuthzService.Testing.CerbosTestData;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

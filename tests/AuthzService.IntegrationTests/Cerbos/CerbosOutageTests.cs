@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using AuthzService.Core.Decisions;
 using AuthzService.Testing;
 using Polly.CircuitBreaker;
-using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using static AuthzService.Testing.CerbosTestData;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

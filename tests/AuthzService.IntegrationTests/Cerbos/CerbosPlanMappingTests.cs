@@ -1,9 +1,10 @@
 using AuthzService.Core.Decisions;
 using AuthzService.Infrastructure.Cerbos;
+using AuthzService.Testing;
 using Cerbos.Api.V1.Engine;
 using Cerbos.Api.V1.Response;
 using Google.Protobuf.WellKnownTypes;
-using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using static AuthzService.Testing.CerbosTestData;
 using Kind = Cerbos.Api.V1.Engine.PlanResourcesFilter.Types.Kind;
 using Operand = Cerbos.Api.V1.Engine.PlanResourcesFilter.Types.Expression.Types.Operand;
 

@@ -3,6 +3,7 @@ using AuthzService.Core.Invalidation;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Cerbos.Internal;
 using AuthzService.IntegrationTests.Directory;
+using AuthzService.Testing;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

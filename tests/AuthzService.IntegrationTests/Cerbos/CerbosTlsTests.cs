@@ -1,6 +1,6 @@
 using AuthzService.Core.Decisions;
 using AuthzService.Testing;
-using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using static AuthzService.Testing.CerbosTestData;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

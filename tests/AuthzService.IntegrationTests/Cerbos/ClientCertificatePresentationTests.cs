@@ -1,7 +1,7 @@
 using AuthzService.Core.Decisions;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Testing;
-using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using static AuthzService.Testing.CerbosTestData;
 
 namespace AuthzService.IntegrationTests.Cerbos;
 

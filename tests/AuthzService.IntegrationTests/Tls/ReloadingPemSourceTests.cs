@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.Testing;
 using AuthzService.Tls;
 

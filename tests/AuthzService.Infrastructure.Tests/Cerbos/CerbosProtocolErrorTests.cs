@@ -1,13 +1,14 @@
 using AuthzService.Core.Decisions;
 using AuthzService.Infrastructure.Cerbos;
+using AuthzService.Testing;
 using Cerbos.Api.V1.Request;
 using Cerbos.Api.V1.Response;
-using static AuthzService.IntegrationTests.Cerbos.CerbosTestData;
+using static AuthzService.Testing.CerbosTestData;
 using ResultEntry = Cerbos.Api.V1.Response.CheckResourcesResponse.Types.ResultEntry;
 using ValidationError = Cerbos.Api.V1.Schema.ValidationError;
 using WireEffect = Cerbos.Api.V1.Effect.Effect;
 
-namespace AuthzService.IntegrationTests.Cerbos;
+namespace AuthzService.Infrastructure.Tests.Cerbos;
 
 /// <summary>Pure tests (no network): answers that do not match the request become flagged denies.</summary>
 [TestClass]

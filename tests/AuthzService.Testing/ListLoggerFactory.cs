@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AuthzService.IntegrationTests.Cerbos;
+namespace AuthzService.Testing;
 
 /// <summary>Records formatted log lines (with their event ids) so tests can assert on what was logged.</summary>
-internal sealed class ListLoggerFactory : ILoggerFactory
+public sealed class ListLoggerFactory : ILoggerFactory
 {
     private readonly ConcurrentQueue<(int EventId, string Message)> _entries = new();
 

@@ -1,9 +1,9 @@
 using AuthzService.Core.Decisions;
 
-namespace AuthzService.IntegrationTests.Cerbos;
+namespace AuthzService.Testing;
 
 /// <summary>Principals and resources shaped like cerbos-policies/tests/testdata (globex: pro, acme: enterprise with a scoped override).</summary>
-internal static class CerbosTestData
+public static class CerbosTestData
 {
     public static PdpPrincipal Principal(
         string id, string tenant, string role, string tier = "pro", string scope = "", IReadOnlyDictionary<string, object?>? context = null)

@@ -3,10 +3,10 @@ using Cerbos.Api.V1.Request;
 using Cerbos.Api.V1.Response;
 using Grpc.Core;
 
-namespace AuthzService.IntegrationTests.Cerbos;
+namespace AuthzService.Testing;
 
 /// <summary>Answers with canned responses (or throws) and records what it was sent.</summary>
-internal sealed class FakeCerbosCaller : ICerbosCaller
+public sealed class FakeCerbosCaller : ICerbosCaller
 {
     public Func<CheckResourcesRequest, CheckResourcesResponse> Check { get; set; } = _ => new CheckResourcesResponse();
 
