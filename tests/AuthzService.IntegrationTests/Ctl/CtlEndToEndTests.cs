@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuthzService.IntegrationTests.Client;
 using AuthzService.IntegrationTests.Service;
+using AuthzService.Testing;
 
 namespace AuthzService.IntegrationTests.Ctl;
 

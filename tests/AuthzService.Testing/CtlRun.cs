@@ -1,6 +1,6 @@
 using AuthzService.Ctl;
 
-namespace AuthzService.IntegrationTests.Ctl;
+namespace AuthzService.Testing;
 
 /// <summary>Runs authzctl in-process with captured output and a given environment.</summary>
 public sealed record CtlRun(int ExitCode, string Out, string Error)

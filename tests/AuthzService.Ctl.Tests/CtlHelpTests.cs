@@ -1,7 +1,7 @@
 using System.CommandLine;
-using AuthzService.Ctl;
+using AuthzService.Testing;
 
-namespace AuthzService.IntegrationTests.Ctl;
+namespace AuthzService.Ctl.Tests;
 
 /// <summary>Every command and subcommand has --help with examples; usage errors exit 2. No service needed.</summary>
 [TestClass]
