@@ -7,15 +7,14 @@ using AuthzService.Api.Serving;
 using AuthzService.Api.Validation;
 using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
-using AuthzService.Core.Directory;
 using AuthzService.Core.Principals;
 using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Cerbos;
+using AuthzService.Infrastructure.Configuration;
 using AuthzService.Infrastructure.Postgres;
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AuthzService.Api;
 
@@ -33,12 +32,12 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheSigningOptions>, CacheSigningOptionsValidator>());
         services.AddOptions<CacheSigningOptions>().ValidateOnStart();
         services.AddValidatedOptions<CerbosOptions, CerbosOptionsValidator>(configuration.GetSection(CerbosOptions.SectionName));
-        services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(configuration.GetSection(DatabaseOptions.SectionName))
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));
         services.AddValidatedOptions<DependencyHealthOptions, DependencyHealthOptionsValidator>(configuration.GetSection(DependencyHealthOptions.SectionName));
 
         services.AddRequestValidators();
-        AddPostgres(services);
+        services.AddPostgresDirectory(configuration);
+        services.AddSingleton<MigrationGate>();
+        services.AddHostedService(sp => sp.GetRequiredService<MigrationGate>());
         services.AddCerbosDecisionPoint(configuration);
 
         services.AddSingleton<IPrincipalSource, DirectoryPrincipalSource>();
@@ -90,17 +89,5 @@ public static class DependencyInjection
         services.AddSingleton<MembershipGrpcService>();
         services.AddSingleton<CacheGrpcService>();
         services.AddAuthZen();
-    }
-
-    private static void AddPostgres(IServiceCollection services)
-    {
-        // Resolved lazily: options validation reports a missing connection string before anything connects.
-        services.AddSingleton(sp => PostgresDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!));
-        services.AddSingleton<PostgresDirectory>();
-        services.AddSingleton<IDirectoryReader>(sp => sp.GetRequiredService<PostgresDirectory>());
-        services.AddSingleton<IDirectoryWriter>(sp => sp.GetRequiredService<PostgresDirectory>());
-        services.AddSingleton(sp => new MigrationRunner(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<MigrationRunner>>()));
-        services.AddSingleton<MigrationGate>();
-        services.AddHostedService(sp => sp.GetRequiredService<MigrationGate>());
     }
 }

@@ -1,4 +1,3 @@
-using AuthzService.Api.Options;
 using AuthzService.Infrastructure.Postgres;
 
 namespace AuthzService.Api;
@@ -21,10 +20,8 @@ internal static class MigrateCommand
             return StartupErrorReporter.ConfigurationExitCode;
         }
 
-        await using var dataSource = PostgresDataSource.Create(connectionString!);
         using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole());
-        var runner = new MigrationRunner(dataSource, loggerFactory.CreateLogger<MigrationRunner>());
-        var applied = await runner.MigrateAsync(CancellationToken.None);
+        var applied = await MigrationRunner.MigrateAsync(connectionString!, loggerFactory.CreateLogger<MigrationRunner>(), CancellationToken.None);
         await Console.Out.WriteLineAsync($"migrations applied: {applied}");
         return 0;
     }

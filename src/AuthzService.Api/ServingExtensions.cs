@@ -1,12 +1,12 @@
 using AuthzService.Api.Audit;
 using AuthzService.Api.Lifecycle;
-using AuthzService.Api.Options;
 using AuthzService.Api.RateLimiting;
 using AuthzService.Api.Security;
 using AuthzService.Api.Telemetry;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;
 using AuthzService.Infrastructure;
+using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,5 @@
-using System.Net.Sockets;
-using AuthzService.Api.Options;
 using AuthzService.Infrastructure.Postgres;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AuthzService.Api.Health;
 
@@ -42,7 +39,7 @@ internal sealed partial class MigrationGate(
                 _ready.TrySetResult();
                 return;
             }
-            catch (Exception ex) when (IsTransient(ex) && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (PostgresServiceCollectionExtensions.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
             {
                 Waiting(logger, ex.GetType().Name, delay);
                 await Task.Delay(delay, stoppingToken);
@@ -58,10 +55,6 @@ internal sealed partial class MigrationGate(
             }
         }
     }
-
-    private static bool IsTransient(Exception ex) =>
-        ex is SocketException or TimeoutException
-        || (ex is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException));
 
     [LoggerMessage(2010, LogLevel.Warning, "PostgreSQL not reachable yet ({ErrorType}); retrying in {Delay}")]
     private static partial void Waiting(ILogger logger, string errorType, TimeSpan delay);

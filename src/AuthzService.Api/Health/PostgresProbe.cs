@@ -1,20 +1,12 @@
-using Npgsql;
+using AuthzService.Infrastructure.Postgres;
 
 namespace AuthzService.Api.Health;
 
 /// <summary>PostgreSQL is up when it answers and the migrations have been verified (or applied).</summary>
-internal sealed class PostgresProbe(NpgsqlDataSource dataSource, MigrationGate migrations) : IDependencyProbe
+internal sealed class PostgresProbe(PostgresPing ping, MigrationGate migrations) : IDependencyProbe
 {
     public string Name => "postgres";
 
-    public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
-    {
-        if (!migrations.IsReady)
-        {
-            return false;
-        }
-
-        await using var command = dataSource.CreateCommand("SELECT 1");
-        return await command.ExecuteScalarAsync(cancellationToken) is 1;
-    }
+    public Task<bool> ProbeAsync(CancellationToken cancellationToken) =>
+        migrations.IsReady ? ping.PingAsync(cancellationToken) : Task.FromResult(false);
 }

@@ -1,4 +1,4 @@
-using AuthzService.Api.Options;
+using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Lifecycle;

@@ -1,4 +1,5 @@
 using AuthzService.Core.Caching;
+using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Options;

@@ -1,4 +1,5 @@
 using AuthzService.Infrastructure.Caching;
+using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Options;

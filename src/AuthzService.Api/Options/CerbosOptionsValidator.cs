@@ -1,4 +1,5 @@
 using AuthzService.Infrastructure.Cerbos;
+using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Options;

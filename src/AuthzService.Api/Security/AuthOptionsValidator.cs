@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using AuthzService.Api.Options;
+using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api.Security;

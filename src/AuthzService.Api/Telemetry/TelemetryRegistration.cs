@@ -1,6 +1,6 @@
 using System.Reflection;
+using AuthzService.Infrastructure.Postgres;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -43,14 +43,14 @@ internal static class TelemetryRegistration
                 .AddSource(AuthzActivitySource.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddNpgsql()
+                .AddPostgresDirectoryInstrumentation()
                 .AddOtlpExporter(Traces, configure: null))
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterNames)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation()
+                .AddPostgresDirectoryInstrumentation()
                 .AddOtlpExporter(Metrics, configureExporterAndMetricReader: null));
         return services;
     }

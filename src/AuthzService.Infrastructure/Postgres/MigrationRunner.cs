@@ -46,6 +46,13 @@ public sealed class MigrationRunner
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>Applies pending migrations on a data source of its own (the <c>migrate</c> command), then closes it.</summary>
+    public static async Task<int> MigrateAsync(string connectionString, ILogger<MigrationRunner> logger, CancellationToken cancellationToken)
+    {
+        await using var dataSource = PostgresDataSource.Create(connectionString);
+        return await new MigrationRunner(dataSource, logger).MigrateAsync(cancellationToken);
+    }
+
     public IReadOnlyList<Migration> Migrations { get; }
 
     /// <summary>

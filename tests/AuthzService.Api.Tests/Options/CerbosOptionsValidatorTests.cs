@@ -1,6 +1,7 @@
 using AuthzService.Api.Options;
 using AuthzService.Core.Caching;
 using AuthzService.Infrastructure.Cerbos;
+using AuthzService.Infrastructure.Postgres;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 

@@ -1,9 +1,10 @@
+using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace AuthzService.Api.Options;
+namespace AuthzService.Infrastructure.Postgres;
 
-internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
 {
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
     {

@@ -1,4 +1,4 @@
-namespace AuthzService.Api.Options;
+namespace AuthzService.Infrastructure.Postgres;
 
 /// <summary>Membership store settings: <c>ConnectionStrings:Postgres</c> plus section <c>Database</c>.</summary>
 public sealed class DatabaseOptions

@@ -1,7 +1,7 @@
-namespace AuthzService.Api.Options;
+namespace AuthzService.Infrastructure.Configuration;
 
 /// <summary>Collects configuration problems, each naming its key in both forms (Section:Key and Section__Key).</summary>
-internal sealed class ConfigurationErrors
+public sealed class ConfigurationErrors
 {
     private readonly List<string> _errors = [];
 
