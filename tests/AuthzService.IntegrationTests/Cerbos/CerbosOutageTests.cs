@@ -51,7 +51,12 @@ public sealed class CerbosOutageTests
         Assert.AreEqual(sentBefore, pdp.CallsSent, "an open circuit must not reach the channel");
 
         await server.StartAsync();
-        var recovered = await EventuallyAsync(() => pdp.CheckAsync(NewRequest(), CancellationToken.None), TimeSpan.FromSeconds(30));
+        var recovered = await Eventually.ReturnsAsync(
+            () => pdp.CheckAsync(NewRequest(), CancellationToken.None),
+            // The circuit lets a trial call through once its break has passed.
+            ex => ex is PdpUnavailableException,
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(100));
         Assert.AreEqual(Effect.Allow, recovered.Results[0].Actions["read"]);
         Assert.AreEqual(CircuitState.Closed, pdp.CircuitState);
     }
@@ -118,22 +123,5 @@ public sealed class CerbosOutageTests
         await Assert.ThrowsAsync<OperationCanceledException>(() => adapter.DecisionPoint.CheckAsync(NewRequest(), cts.Token));
 
         Assert.AreEqual(CircuitState.Closed, adapter.DecisionPoint.CircuitState);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> action, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (PdpUnavailableException) when (watch.Elapsed < timeout)
-            {
-                // The circuit lets a trial call through once its break has passed.
-                await Task.Delay(TimeSpan.FromMilliseconds(100));
-            }
-        }
     }
 }

@@ -85,8 +85,9 @@ public sealed class CertificateRotationTests
         await load.WaitForMoreAsync(20);
 
         using var next = tls.RotateServerCertificate();
-        await TlsProbe.EventuallyAsync(
-            async () => await TlsProbe.ServerThumbprintAsync(service.Address, client) == next.Thumbprint, "the new server certificate is presented");
+        await Eventually.TrueAsync(
+            async () => await TlsProbe.ServerThumbprintAsync(service.Address, client) == next.Thumbprint, "the new server certificate is presented",
+            TlsProbe.PollTimeout, TlsProbe.PollInterval);
         await load.WaitForMoreAsync(20);
         await load.StopAsync();
 
@@ -113,7 +114,8 @@ public sealed class CertificateRotationTests
 
         // Step 1 of a CA rotation: publish old and new CA together.
         tls.WriteCallerCas(tls.CallerCa, nextCa);
-        await TlsProbe.EventuallyAsync(() => SucceedsAsync(() => FreshHealthAsync(service, tls, newClient, default)), "a caller of the new CA is accepted");
+        await Eventually.TrueAsync(
+            () => SucceedsAsync(() => FreshHealthAsync(service, tls, newClient, default)), "a caller of the new CA is accepted", TlsProbe.PollTimeout, TlsProbe.PollInterval);
         await load.WaitForMoreAsync(20);
         await load.StopAsync();
         Assert.IsEmpty(load.Failures, string.Join("\n", load.Failures));
@@ -121,7 +123,8 @@ public sealed class CertificateRotationTests
         // Step 3: drop the old CA. New handshakes with old certificates fail, and so does the next call on a
         // connection opened with one (certificates are judged on every call, not only at the handshake).
         tls.WriteCallerCas(nextCa);
-        await TlsProbe.EventuallyAsync(async () => !await SucceedsAsync(() => FreshHealthAsync(service, tls, oldClient, default)), "the old CA is no longer trusted");
+        await Eventually.TrueAsync(
+            async () => !await SucceedsAsync(() => FreshHealthAsync(service, tls, oldClient, default)), "the old CA is no longer trusted", TlsProbe.PollTimeout, TlsProbe.PollInterval);
         var refused = await Assert.ThrowsExactlyAsync<RpcException>(() => HealthAsync(longLived, default));
         Assert.AreEqual(StatusCode.Unauthenticated, refused.StatusCode, refused.Status.ToString());
     }

@@ -115,13 +115,15 @@ public sealed class EstablishedConnectionTests
         StringAssert.Contains(audit["Detail"], "established connection");
 
         // The refused connection was asked to close (GOAWAY): the client's next calls make a new handshake, refused by TLS.
-        await TlsProbe.EventuallyAsync(
+        await Eventually.TrueAsync(
             async () =>
             {
                 await Assert.ThrowsExactlyAsync<RpcException>(() => CheckAsync(channel));
                 return service.Logs.Lines.Any(l => LogWaiter.IsAudit(l, "audit.authentication_failed") && l["Detail"] == "TLS handshake refused"
                     && l["Identity"] == TlsMaterial.Spiffe("checker").ToString());
             },
-            "the client reconnects and its handshake is refused");
+            "the client reconnects and its handshake is refused",
+            TlsProbe.PollTimeout,
+            TlsProbe.PollInterval);
     }
 }

@@ -7,6 +7,12 @@ namespace AuthzService.IntegrationTests.Security;
 /// <summary>A bare TLS handshake, to see which certificate a listener presents to a new connection right now.</summary>
 internal static class TlsProbe
 {
+    /// <summary>How long a TLS test waits for a rotated file to take effect (files are re-read on use, at most every 200 ms in tests).</summary>
+    public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often it looks.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     public static async Task<string?> ServerThumbprintAsync(Uri address, X509Certificate2 clientCertificate)
     {
         using var tcp = new TcpClient();
@@ -25,20 +31,4 @@ internal static class TlsProbe
         return ssl.RemoteCertificate is { } remote ? X509CertificateLoader.LoadCertificate(remote.GetRawCertData()).Thumbprint : null;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds (files are re-read on use, at most every 200 ms in tests).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            try
-            {
-                await Task.Delay(50, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new AssertFailedException("Timed out waiting until " + what);
-            }
-        }
-    }
 }

@@ -19,21 +19,12 @@ internal static class AuthzApi
     /// The check, retried while it is UNAVAILABLE (a dependency coming back: the Cerbos circuit half-opens after its
     /// break duration, the PostgreSQL pool reconnects) until it answers or the timeout passes.
     /// </summary>
-    public static async Task<CheckResourcesResponse> EventuallyAllowedAsync(AuthzServiceInstance service, CheckResourcesRequest request, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            try
-            {
-                return await service.CheckAsync(request);
-            }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && !cts.IsCancellationRequested)
-            {
-                await Task.Delay(100, cts.Token);
-            }
-        }
-    }
+    public static Task<CheckResourcesResponse> EventuallyAllowedAsync(AuthzServiceInstance service, CheckResourcesRequest request, TimeSpan timeout) =>
+        Eventually.ReturnsAsync(
+            () => service.CheckAsync(request),
+            ex => ex is RpcException { StatusCode: StatusCode.Unavailable },
+            timeout,
+            TimeSpan.FromMilliseconds(100));
 
     public static Task<CheckResourcesResponse> CheckAsync(this AuthzServiceInstance service, CheckResourcesRequest request) =>
         AuthorizationClient(service).CheckResourcesAsync(request, Deadline()).ResponseAsync;
