@@ -1,7 +1,6 @@
-using AuthzService.Client;
 using Grpc.Core;
 
-namespace AuthzService.IntegrationTests.Client;
+namespace AuthzService.Client.Tests;
 
 /// <summary>Pure: field errors are parsed from the service's INVALID_ARGUMENT message.</summary>
 [TestClass]

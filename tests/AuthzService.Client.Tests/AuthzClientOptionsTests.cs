@@ -1,10 +1,9 @@
-using AuthzService.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace AuthzService.IntegrationTests.Client;
+namespace AuthzService.Client.Tests;
 
 /// <summary>Options validation: every problem at once, naming the configuration keys.</summary>
 [TestClass]

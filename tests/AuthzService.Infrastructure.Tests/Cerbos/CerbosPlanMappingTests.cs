@@ -8,7 +8,7 @@ using static AuthzService.Testing.CerbosTestData;
 using Kind = Cerbos.Api.V1.Engine.PlanResourcesFilter.Types.Kind;
 using Operand = Cerbos.Api.V1.Engine.PlanResourcesFilter.Types.Expression.Types.Operand;
 
-namespace AuthzService.IntegrationTests.Cerbos;
+namespace AuthzService.Infrastructure.Tests.Cerbos;
 
 /// <summary>Pure tests (no network) of PlanResources mapping: a plan we cannot read is never returned.</summary>
 [TestClass]
