@@ -39,7 +39,7 @@ internal sealed partial class MigrationGate(
                 _ready.TrySetResult();
                 return;
             }
-            catch (Exception ex) when (PostgresServiceCollectionExtensions.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (MigrationRunner.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
             {
                 Waiting(logger, ex.GetType().Name, delay);
                 await Task.Delay(delay, stoppingToken);

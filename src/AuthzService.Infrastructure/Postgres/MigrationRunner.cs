@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,13 @@ public sealed class MigrationRunner
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// Whether a failure to reach PostgreSQL is worth waiting out (not up yet, restarting, a network blip), as
+    /// opposed to a database that answers wrongly (migrations that do not match this build).
+    /// </summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is SocketException or TimeoutException
+        || (exception is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException));
     /// <summary>Applies pending migrations on a data source of its own (the <c>migrate</c> command), then closes it.</summary>
     public static async Task<int> MigrateAsync(string connectionString, ILogger<MigrationRunner> logger, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using AuthzService.Core.Directory;
 using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -40,22 +39,4 @@ public static class PostgresServiceCollectionExtensions
 
     /// <summary>The driver's pool and command metrics for the host's meter.</summary>
     public static MeterProviderBuilder AddPostgresDirectoryInstrumentation(this MeterProviderBuilder metrics) => metrics.AddNpgsqlInstrumentation();
-
-    /// <summary>
-    /// Whether a failure to reach PostgreSQL is worth waiting out (not up yet, restarting, a network blip), as
-    /// opposed to a database that answers wrongly (migrations that do not match this build).
-    /// </summary>
-    public static bool IsTransient(Exception exception) =>
-        exception is SocketException or TimeoutException
-        || (exception is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException));
-}
-
-/// <summary>The health probe's question to PostgreSQL: does it answer a trivial statement.</summary>
-public sealed class PostgresPing(NpgsqlDataSource dataSource)
-{
-    public async Task<bool> PingAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT 1");
-        return await command.ExecuteScalarAsync(cancellationToken) is 1;
-    }
 }
