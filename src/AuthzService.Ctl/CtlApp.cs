@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using AuthzService.Ctl.Cli;
 using AuthzService.Ctl.Commands;
-using AuthzService.Ctl.Infrastructure;
 
 namespace AuthzService.Ctl;
 

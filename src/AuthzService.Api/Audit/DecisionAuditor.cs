@@ -1,7 +1,6 @@
+using AuthzService.Api.Serving;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Decisions;
-using AuthzService.Core.Directory;
-using AuthzService.Core.Tenancy;
 using Grpc.Core;
 using CoreDenyReason = AuthzService.Core.Decisions.DenyReason;
 using CoreEffect = AuthzService.Core.Decisions.Effect;
@@ -16,7 +15,7 @@ namespace AuthzService.Api.Audit;
 internal sealed class DecisionAuditor(AuditTrail trail)
 {
     public const string ReasonDeniedByPolicy = "denied_by_policy";
-    public const string ReasonPdpUnavailable = "pdp_unavailable";
+    public const string ReasonPdpUnavailable = FailureClassifier.PdpUnavailable;
 
     public void Checked(ServerCallContext context, CheckResourcesRequest request, CheckOutcome outcome)
     {
@@ -121,14 +120,5 @@ internal sealed class DecisionAuditor(AuditTrail trail)
         _ => reason.ToString().ToLowerInvariant(),
     };
 
-    internal static string FailureReason(Exception exception) => exception switch
-    {
-        PdpUnavailableException => ReasonPdpUnavailable,
-        PdpProtocolException => "pdp_error",
-        TenantMismatchException => "jwt_tenant_mismatch",
-        DirectoryException or TimeoutException => "directory_unavailable",
-        PdpDeadlineExceededException => "deadline_exceeded",
-        OperationCanceledException => "cancelled",
-        _ => "error",
-    };
+    internal static string FailureReason(Exception exception) => FailureClassifier.Classify(exception).AuditReason;
 }

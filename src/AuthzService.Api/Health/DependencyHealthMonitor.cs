@@ -15,10 +15,12 @@ internal sealed partial class DependencyHealthMonitor(
     ILogger<DependencyHealthMonitor> logger) : BackgroundService
 {
     private readonly Dictionary<string, bool> _last = [];
+    private HealthCheckResponse.Types.ServingStatus? _reported;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         Set(HealthCheckResponse.Types.ServingStatus.NotServing);
+        _reported = HealthCheckResponse.Types.ServingStatus.NotServing;
         return base.StartAsync(cancellationToken);
     }
 
@@ -48,7 +50,15 @@ internal sealed partial class DependencyHealthMonitor(
                 allUp &= up;
             }
 
-            Set(allUp ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing);
+            // Only a change is reported: a Watch stream hears of transitions, not of every probe round, and a
+            // status set elsewhere (an operator's drain, a test) is not overwritten while nothing changed.
+            var status = allUp ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
+            if (_reported != status)
+            {
+                Set(status);
+                _reported = status;
+            }
+
             try
             {
                 await Task.Delay(interval, stoppingToken);

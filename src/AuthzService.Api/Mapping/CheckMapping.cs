@@ -10,10 +10,10 @@ namespace AuthzService.Api.Mapping;
 /// <summary>Maps CheckResources between the wire and the domain.</summary>
 internal static class CheckMapping
 {
-    public static CheckCommand ToCommand(V1.CheckResourcesRequest request, DateTime? deadline = null) => new(
+    public static CheckQuery ToCommand(V1.CheckResourcesRequest request, DateTime? deadline = null) => new(
         request.RequestId,
         PrincipalOf(request.TenantId, request.PrincipalId, request.TeamId, request.PrincipalContext),
-        [.. request.Resources.Select(e => new ResourceCheck(
+        [.. request.Resources.Select(e => new RequestedResource(
             e.Resource.Kind,
             e.Resource.Id,
             ProtoValues.ToDictionary(e.Resource.Attr),
@@ -31,7 +31,7 @@ internal static class CheckMapping
     public static DateTime? DeadlineOf(DateTime? deadline) => deadline == DateTime.MaxValue ? null : deadline;
 
     /// <summary>The principal fields checks and plans share; an empty team means tenant-wide.</summary>
-    public static PrincipalRequest PrincipalOf(
+    public static RequestedPrincipal PrincipalOf(
         string tenantId, string principalId, string teamId, Google.Protobuf.Collections.MapField<string, Google.Protobuf.WellKnownTypes.Value> context) =>
         new(tenantId, principalId, string.IsNullOrEmpty(teamId) ? null : teamId, ProtoValues.ToDictionary(context));
 

@@ -1,6 +1,6 @@
 using AuthzService.Contracts;
 using AuthzService.Core.Caching;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using V1 = AuthzService.Contracts.V1;
 
 namespace AuthzService.Api.Mapping;

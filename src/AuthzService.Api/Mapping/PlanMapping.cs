@@ -7,7 +7,7 @@ namespace AuthzService.Api.Mapping;
 /// <summary>Maps PlanResources between the wire and the domain.</summary>
 internal static class PlanMapping
 {
-    public static PlanCommand ToCommand(V1.PlanResourcesRequest request, DateTime? deadline = null) => new(
+    public static PlanQuery ToCommand(V1.PlanResourcesRequest request, DateTime? deadline = null) => new(
         request.RequestId,
         CheckMapping.PrincipalOf(request.TenantId, request.PrincipalId, request.TeamId, request.PrincipalContext),
         request.Resource.Kind,

@@ -9,7 +9,7 @@ namespace AuthzService.Api.RateLimiting;
 /// </summary>
 internal sealed class TierLearningPrincipalSource(IPrincipalSource inner, TenantTierCache tiers) : IPrincipalSource
 {
-    public async ValueTask<PrincipalBuildResult> GetAsync(PrincipalRequest request, Freshness freshness, CancellationToken cancellationToken)
+    public async ValueTask<PrincipalBuildResult> GetAsync(RequestedPrincipal request, Freshness freshness, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = await inner.GetAsync(request, freshness, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Caching;
-using AuthzService.Core.Directory;
 using AuthzService.Core.Invalidation;
+using AuthzService.Core.Memberships;
 using Grpc.Core;
 
 namespace AuthzService.Api.Services;

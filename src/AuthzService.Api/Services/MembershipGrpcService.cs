@@ -1,15 +1,15 @@
 using AuthzService.Api.Mapping;
 using AuthzService.Contracts.V1;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using Grpc.Core;
 
 namespace AuthzService.Api.Services;
 
 /// <summary>
-/// <c>authz.v1.MembershipService</c>: directory writes, each transactional and idempotent. Requests arrive
-/// validated; the admin audit and status mapping run as interceptors around it.
+/// <c>authz.v1.MembershipService</c>: directory writes (each transactional and idempotent) and the listing reads.
+/// Requests arrive validated; the admin audit and status mapping run as interceptors around it.
 /// </summary>
-internal sealed class MembershipGrpcService(IDirectoryWriter directory) : MembershipService.MembershipServiceBase
+internal sealed class MembershipGrpcService(IDirectoryReader reader, IDirectoryWriter writer) : MembershipService.MembershipServiceBase
 {
     private const int DefaultPageSize = 100;
 
@@ -18,7 +18,7 @@ internal sealed class MembershipGrpcService(IDirectoryWriter directory) : Member
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var tenant = DirectoryMapping.ToDomain(request.Tenant);
-        var result = await directory.UpsertTenantAsync(tenant, context.CancellationToken);
+        var result = await writer.UpsertTenantAsync(tenant, context.CancellationToken);
         return new UpsertTenantResponse
         {
             Tenant = DirectoryMapping.ToProto(tenant),
@@ -31,7 +31,7 @@ internal sealed class MembershipGrpcService(IDirectoryWriter directory) : Member
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var result = await directory.DeleteTenantAsync(request.TenantId, context.CancellationToken);
+        var result = await writer.DeleteTenantAsync(request.TenantId, context.CancellationToken);
         return new DeleteTenantResponse { Deleted = result.Changed, ConsistencyToken = DirectoryMapping.TenantToken(request.TenantId, result.Version) };
     }
 
@@ -39,7 +39,7 @@ internal sealed class MembershipGrpcService(IDirectoryWriter directory) : Member
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var tenant = await directory.GetTenantAsync(request.TenantId, context.CancellationToken)
+        var tenant = await reader.GetTenantAsync(request.TenantId, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "tenant_id: no such tenant"));
         return new GetTenantResponse { Tenant = DirectoryMapping.ToProto(tenant) };
     }
@@ -48,7 +48,7 @@ internal sealed class MembershipGrpcService(IDirectoryWriter directory) : Member
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var page = await directory.ListTenantsAsync(PageSize(request.PageSize), NullIfEmpty(request.PageToken), context.CancellationToken);
+        var page = await reader.ListTenantsAsync(PageSize(request.PageSize), NullIfEmpty(request.PageToken), context.CancellationToken);
         var response = new ListTenantsResponse { NextPageToken = page.NextPageToken ?? string.Empty };
         response.Tenants.AddRange(page.Items.Select(DirectoryMapping.ToProto));
         return response;
@@ -59,7 +59,7 @@ internal sealed class MembershipGrpcService(IDirectoryWriter directory) : Member
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var membership = DirectoryMapping.ToDomain(request.Membership);
-        var result = await directory.UpsertMembershipAsync(membership, context.CancellationToken);
+        var result = await writer.UpsertMembershipAsync(membership, context.CancellationToken);
         return new UpsertMembershipResponse
         {
             Membership = DirectoryMapping.ToProto(membership),
@@ -72,7 +72,7 @@ internal sealed class MembershipGrpcService(IDirectoryWriter directory) : Member
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var result = await directory.DeleteMembershipAsync(
+        var result = await writer.DeleteMembershipAsync(
             request.TenantId, request.PrincipalId, NullIfEmpty(request.TeamId), context.CancellationToken);
         return new DeleteMembershipResponse
         {
@@ -85,7 +85,7 @@ internal sealed class MembershipGrpcService(IDirectoryWriter directory) : Member
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var page = await directory.ListMembershipsAsync(
+        var page = await reader.ListMembershipsAsync(
             request.TenantId, NullIfEmpty(request.PrincipalId), PageSize(request.PageSize), NullIfEmpty(request.PageToken), context.CancellationToken);
         var response = new ListMembershipsResponse { NextPageToken = page.NextPageToken ?? string.Empty };
         response.Memberships.AddRange(page.Items.Select(DirectoryMapping.ToProto));

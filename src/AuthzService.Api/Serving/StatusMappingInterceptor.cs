@@ -1,4 +1,3 @@
-using AuthzService.Api.Services;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -7,7 +6,7 @@ namespace AuthzService.Api.Serving;
 /// <summary>
 /// Turns what a handler throws into the status the caller sees, in one place. A call whose deadline has passed
 /// or whose client went away ends DEADLINE_EXCEEDED or CANCELLED whatever the handler was doing when it noticed;
-/// otherwise domain exceptions become statuses through <see cref="AuthzExceptionMapper"/> (the exception rides
+/// otherwise domain exceptions become statuses through <see cref="FailureClassifier"/> (the exception rides
 /// along as <see cref="Status.DebugException"/>, which is never sent). Anything unmapped is left to
 /// Grpc.AspNetCore: UNKNOWN with a generic message, the exception logged.
 /// </summary>
@@ -95,7 +94,7 @@ internal sealed partial class StatusMappingInterceptor(ILogger<StatusMappingInte
             return deadline ? DeadlineExceeded : Cancelled;
         }
 
-        if (AuthzExceptionMapper.Map(exception) is not { } mapped)
+        if (FailureClassifier.Classify(exception).Status is not { } mapped)
         {
             return null;
         }

@@ -6,7 +6,7 @@ namespace AuthzService.Api.Telemetry;
 /// <summary>The "principal" span: building (or finding) the tenant-scoped principal.</summary>
 internal sealed class TracingPrincipalSource(IPrincipalSource inner) : IPrincipalSource
 {
-    public async ValueTask<PrincipalBuildResult> GetAsync(PrincipalRequest request, Freshness freshness, CancellationToken cancellationToken)
+    public async ValueTask<PrincipalBuildResult> GetAsync(RequestedPrincipal request, Freshness freshness, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var activity = AuthzActivitySource.Instance.StartActivity("authz.principal");

@@ -44,7 +44,7 @@ public sealed class CachingPrincipalSource : IPrincipalSource
         _time = time ?? TimeProvider.System;
     }
 
-    public async ValueTask<PrincipalBuildResult> GetAsync(PrincipalRequest request, Freshness freshness, CancellationToken cancellationToken)
+    public async ValueTask<PrincipalBuildResult> GetAsync(RequestedPrincipal request, Freshness freshness, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(freshness);

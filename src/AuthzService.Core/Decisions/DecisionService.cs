@@ -15,7 +15,7 @@ public sealed class DecisionService(
     IPolicyDecisionPoint pdp,
     ILogger<DecisionService> logger)
 {
-    public async Task<CheckOutcome> CheckAsync(CheckCommand command, CancellationToken cancellationToken)
+    public async Task<CheckOutcome> CheckAsync(CheckQuery command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var tenantId = command.Principal.TenantId;
@@ -74,7 +74,7 @@ public sealed class DecisionService(
         return new CheckOutcome([.. results.Select(r => r!)], principal, built.Outcome);
     }
 
-    public async Task<PlanOutcome> PlanAsync(PlanCommand command, CancellationToken cancellationToken)
+    public async Task<PlanOutcome> PlanAsync(PlanQuery command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var tenantId = command.Principal.TenantId;
@@ -110,7 +110,7 @@ public sealed class DecisionService(
     /// or suspended tenant yields no principal and the reason to deny everything with.
     /// </summary>
     private async Task<(PrincipalBuildResult Built, DenyReason TenantDenial)> ResolvePrincipalAsync(
-        string requestId, PrincipalRequest request, string? auxJwt, Freshness freshness, CancellationToken cancellationToken)
+        string requestId, RequestedPrincipal request, string? auxJwt, Freshness freshness, CancellationToken cancellationToken)
     {
         if (JwtTenantClaim.ContradictsTenant(auxJwt, request.TenantId))
         {
@@ -132,7 +132,7 @@ public sealed class DecisionService(
     private static PdpPrincipal ToPdp(BuiltPrincipal principal) =>
         new(principal.Id, principal.Roles, principal.Attributes, principal.Scope);
 
-    private static PdpResource ToPdp(ResourceCheck resource, string scope) =>
+    private static PdpResource ToPdp(RequestedResource resource, string scope) =>
         new(resource.Kind, resource.Id, resource.Attributes, resource.PolicyVersion, scope, resource.Actions);
 
     private static DecisionStamp StampOf(BuiltPrincipal principal, Freshness freshness) =>
@@ -150,7 +150,7 @@ public sealed class DecisionService(
         return effects;
     }
 
-    private static ResourceOutcome DenyAll(ResourceCheck resource, DenyReason reason) =>
+    private static ResourceOutcome DenyAll(RequestedResource resource, DenyReason reason) =>
         new(resource, resource.Actions.Distinct(StringComparer.Ordinal).ToDictionary(a => a, _ => Effect.Deny, StringComparer.Ordinal),
             reason, DecisionSource.Local, null);
 }

@@ -1,5 +1,5 @@
 using AuthzService.Core.Decisions;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 
 namespace AuthzService.Core.Principals;
 
@@ -7,7 +7,7 @@ namespace AuthzService.Core.Principals;
 public sealed class DirectoryPrincipalSource(IDirectoryReader directory) : IPrincipalSource
 {
     public async ValueTask<PrincipalBuildResult> GetAsync(
-        PrincipalRequest request, Freshness freshness, CancellationToken cancellationToken)
+        RequestedPrincipal request, Freshness freshness, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var snapshot = await directory.ReadPrincipalAsync(

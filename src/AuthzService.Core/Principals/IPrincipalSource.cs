@@ -5,5 +5,5 @@ namespace AuthzService.Core.Principals;
 /// <summary>Produces the tenant-scoped principal for a request (from the directory, possibly cached).</summary>
 public interface IPrincipalSource
 {
-    ValueTask<PrincipalBuildResult> GetAsync(PrincipalRequest request, Freshness freshness, CancellationToken cancellationToken);
+    ValueTask<PrincipalBuildResult> GetAsync(RequestedPrincipal request, Freshness freshness, CancellationToken cancellationToken);
 }

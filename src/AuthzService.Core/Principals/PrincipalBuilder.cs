@@ -1,4 +1,4 @@
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 
 namespace AuthzService.Core.Principals;
 
@@ -30,7 +30,7 @@ namespace AuthzService.Core.Principals;
 /// </remarks>
 public static class PrincipalBuilder
 {
-    public static PrincipalBuildResult Build(PrincipalRequest request, PrincipalSnapshot snapshot)
+    public static PrincipalBuildResult Build(RequestedPrincipal request, PrincipalSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -124,7 +124,7 @@ public static class PrincipalBuilder
     private static Dictionary<string, object?> ContextOf(IReadOnlyDictionary<string, object?>? context) =>
         new(context ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
 
-    private static Membership? Belongs(Membership? membership, PrincipalRequest request, string teamId) =>
+    private static Membership? Belongs(Membership? membership, RequestedPrincipal request, string teamId) =>
         membership is not null
         && string.Equals(membership.TenantId, request.TenantId, StringComparison.Ordinal)
         && string.Equals(membership.PrincipalId, request.PrincipalId, StringComparison.Ordinal)

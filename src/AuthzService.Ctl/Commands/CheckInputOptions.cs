@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AuthzService.Contracts;
 using AuthzService.Contracts.V1;
-using AuthzService.Ctl.Infrastructure;
+using AuthzService.Ctl.Cli;
 using Google.Protobuf;
 
 namespace AuthzService.Ctl.Commands;

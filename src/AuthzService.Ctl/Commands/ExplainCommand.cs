@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AuthzService.Ctl.Infrastructure;
+using AuthzService.Ctl.Cli;
 using AuthzService.Ctl.Output;
 
 namespace AuthzService.Ctl.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using AuthzService.Ctl.Infrastructure;
+using AuthzService.Ctl.Cli;
 using AuthzService.Ctl.Output;
 using Grpc.Health.V1;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using AuthzService.Contracts;
 using AuthzService.Contracts.V1;
-using AuthzService.Ctl.Infrastructure;
+using AuthzService.Ctl.Cli;
 using AuthzService.Ctl.Output;
 
 namespace AuthzService.Ctl.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using AuthzService.Contracts;
-using AuthzService.Ctl.Infrastructure;
+using AuthzService.Ctl.Cli;
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 

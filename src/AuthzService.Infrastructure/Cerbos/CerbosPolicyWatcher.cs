@@ -1,6 +1,6 @@
 using AuthzService.Core.Caching;
-using AuthzService.Core.Directory;
 using AuthzService.Core.Invalidation;
+using AuthzService.Core.Memberships;
 using AuthzService.Infrastructure.Cerbos.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

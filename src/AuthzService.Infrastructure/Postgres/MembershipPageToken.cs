@@ -1,5 +1,5 @@
 using System.Text;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 
 namespace AuthzService.Infrastructure.Postgres;
 

@@ -1,4 +1,4 @@
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.Core.Principals;
 using Dapper;
 using Npgsql;

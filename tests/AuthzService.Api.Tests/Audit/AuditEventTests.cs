@@ -47,7 +47,7 @@ public sealed class AuditEventTests
     private static CheckOutcome Outcome()
     {
         static ResourceOutcome Result(string id, params (string Action, CoreEffect Effect)[] actions) => new(
-            new ResourceCheck("document", id, new Dictionary<string, object?>(), string.Empty, [.. actions.Select(a => a.Action)]),
+            new RequestedResource("document", id, new Dictionary<string, object?>(), string.Empty, [.. actions.Select(a => a.Action)]),
             actions.ToDictionary(a => a.Action, a => a.Effect),
             CoreDenyReason.None,
             CoreDecisionSource.Cerbos,

@@ -1,7 +1,7 @@
 using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
-using AuthzService.Core.Directory;
 using AuthzService.Core.Invalidation;
+using AuthzService.Core.Memberships;
 using AuthzService.Core.Principals;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -32,10 +32,10 @@ public sealed class CachingPrincipalSourceTests
     [TestCleanup]
     public void Cleanup() => _metrics.Dispose();
 
-    private static PrincipalRequest Request(string? team = null, Dictionary<string, object?>? context = null) =>
+    private static RequestedPrincipal Request(string? team = null, Dictionary<string, object?>? context = null) =>
         new("acme", "alice", team, context ?? []);
 
-    private ValueTask<PrincipalBuildResult> Get(PrincipalRequest? request = null, Freshness? freshness = null) =>
+    private ValueTask<PrincipalBuildResult> Get(RequestedPrincipal? request = null, Freshness? freshness = null) =>
         _source.GetAsync(request ?? Request(), freshness ?? Freshness.Default, TestContext.CancellationToken);
 
     [TestMethod]
@@ -53,7 +53,7 @@ public sealed class CachingPrincipalSourceTests
     {
         await Get();
         await Get(Request(team: "t1"));
-        await _source.GetAsync(new PrincipalRequest("globex", "alice", null, new Dictionary<string, object?>()), Freshness.Default, TestContext.CancellationToken);
+        await _source.GetAsync(new RequestedPrincipal("globex", "alice", null, new Dictionary<string, object?>()), Freshness.Default, TestContext.CancellationToken);
 
         Assert.AreEqual(3, _directory.Reads);
     }
@@ -187,6 +187,16 @@ public sealed class CachingPrincipalSourceTests
 
         /// <summary>Teams alice is a member of (role team_member).</summary>
         public HashSet<string> Teams { get; } = [];
+
+        public Task<MembershipPage> ListMembershipsAsync(
+            string tenantId, string? principalId, int pageSize, string? pageToken, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the principal cache never lists");
+
+        public Task<TenantInfo?> GetTenantAsync(string tenantId, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the principal cache never reads a tenant alone");
+
+        public Task<TenantPage> ListTenantsAsync(int pageSize, string? pageToken, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the principal cache never lists");
 
         public Task<PrincipalSnapshot> ReadPrincipalAsync(string tenantId, string principalId, string? teamId, CancellationToken cancellationToken)
         {

@@ -1,6 +1,6 @@
 using System.Text;
 using AuthzService.Core.Decisions;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.Core.Principals;
 using AuthzService.Core.Tenancy;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,10 +15,10 @@ public sealed class DecisionServiceTests
     private static DecisionService Service(FakePdp pdp, PrincipalSnapshot? snapshot = null) =>
         new(new FakePrincipalSource(snapshot ?? FakePrincipalSource.Snapshot(roles: "member")), pdp, NullLogger<DecisionService>.Instance);
 
-    private static CheckCommand Command(string? jwt = null, params ResourceCheck[] resources) => new(
-        "req-1", new PrincipalRequest("acme", "alice", null, new Dictionary<string, object?>()), resources, false, jwt, Freshness.Default);
+    private static CheckQuery Command(string? jwt = null, params RequestedResource[] resources) => new(
+        "req-1", new RequestedPrincipal("acme", "alice", null, new Dictionary<string, object?>()), resources, false, jwt, Freshness.Default);
 
-    private static ResourceCheck Resource(string id, IReadOnlyDictionary<string, object?>? attr = null, params string[] actions) =>
+    private static RequestedResource Resource(string id, IReadOnlyDictionary<string, object?>? attr = null, params string[] actions) =>
         new("document", id, attr ?? NoAttr, "", actions.Length == 0 ? ["allow_view", "deny_edit"] : actions);
 
     private static string Jwt(string payloadJson) =>
@@ -166,7 +166,7 @@ public sealed class DecisionServiceTests
     {
         var pdp = new FakePdp();
         var outcome = await Service(pdp).PlanAsync(
-            new PlanCommand("r", new PrincipalRequest("acme", "alice", null, new Dictionary<string, object?>()), "document",
+            new PlanQuery("r", new RequestedPrincipal("acme", "alice", null, new Dictionary<string, object?>()), "document",
                 new Dictionary<string, object?> { ["tenant_id"] = "globex" }, "", ["view"], false, null),
             CancellationToken.None);
 
@@ -180,7 +180,7 @@ public sealed class DecisionServiceTests
     {
         var pdp = new FakePdp();
         var outcome = await Service(pdp, FakePrincipalSource.Snapshot(TenantStatus.Suspended, "org_admin")).PlanAsync(
-            new PlanCommand("r", new PrincipalRequest("acme", "alice", null, new Dictionary<string, object?>()), "document", NoAttr, "", ["view"], false, null),
+            new PlanQuery("r", new RequestedPrincipal("acme", "alice", null, new Dictionary<string, object?>()), "document", NoAttr, "", ["view"], false, null),
             CancellationToken.None);
 
         Assert.AreEqual(PlanKind.AlwaysDenied, outcome.Kind);

@@ -1,5 +1,5 @@
 using AuthzService.Core.Decisions;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.Core.Principals;
 
 namespace AuthzService.Core.Tests.Decisions;
@@ -9,7 +9,7 @@ internal sealed class FakePrincipalSource(PrincipalSnapshot snapshot) : IPrincip
 {
     public int Calls { get; private set; }
 
-    public ValueTask<PrincipalBuildResult> GetAsync(PrincipalRequest request, Freshness freshness, CancellationToken cancellationToken)
+    public ValueTask<PrincipalBuildResult> GetAsync(RequestedPrincipal request, Freshness freshness, CancellationToken cancellationToken)
     {
         Calls++;
         return ValueTask.FromResult(PrincipalBuilder.Build(request, snapshot));

@@ -1,4 +1,4 @@
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.Core.Principals;
 
 namespace AuthzService.Core.Tests.Principals;
@@ -16,7 +16,7 @@ public sealed class PrincipalBuilderTests
         IReadOnlyDictionary<string, object?>? attributes = null) =>
         new(tenant, principal, team, roles, attributes ?? NoAttributes);
 
-    private static PrincipalRequest Request(string? team = null, IReadOnlyDictionary<string, object?>? context = null) =>
+    private static RequestedPrincipal Request(string? team = null, IReadOnlyDictionary<string, object?>? context = null) =>
         new("acme", "alice", team, context ?? NoAttributes);
 
     private static BuiltPrincipal Built(PrincipalBuildResult result)

@@ -1,4 +1,4 @@
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.Core.Principals;
 using CsCheck;
 
@@ -43,8 +43,8 @@ public sealed class PrincipalBuilderProperties
     private static readonly Gen<PrincipalSnapshot> Snapshot = Gen.Select(TenantRow, AnyMembership, AnyMembership, Gen.Long[0, 9], Gen.Long[0, 9], Gen.Long[0, 9],
         (tenant, wide, team, tv, pv, epoch) => new PrincipalSnapshot(tenant, wide, team, tv, pv, epoch));
 
-    private static readonly Gen<PrincipalRequest> Request = Gen.Select(Tenant, Principal, Gen.OneOf<string?>(null, "", "red", "blue"), Attributes,
-        (t, p, team, context) => new PrincipalRequest(t, p, team, context));
+    private static readonly Gen<RequestedPrincipal> Request = Gen.Select(Tenant, Principal, Gen.OneOf<string?>(null, "", "red", "blue"), Attributes,
+        (t, p, team, context) => new RequestedPrincipal(t, p, team, context));
 
     [TestMethod]
     public void Build_FollowsTheDocumentedRules_AndTheRequestNeverOverridesTheDirectory()
@@ -101,7 +101,7 @@ public sealed class PrincipalBuilderProperties
     }
 
     private static (string? TeamId, string[] Roles, Dictionary<string, object?> Attributes) Expected(
-        PrincipalRequest request, PrincipalSnapshot snapshot, TenantInfo tenant)
+        RequestedPrincipal request, PrincipalSnapshot snapshot, TenantInfo tenant)
     {
         bool Mine(Membership? m, string team) =>
             m is not null && m.TenantId == request.TenantId && m.PrincipalId == request.PrincipalId && m.TeamId == team;

@@ -212,7 +212,7 @@ public sealed class CacheRedisClusterTests
     private async Task<DecisionStamp> StampAsync(Service.AuthzServiceInstance replica, V1.CheckResourcesRequest request) =>
         StampOf(await PrincipalAsync(replica, CheckMapping.ToCommand(request)));
 
-    private async Task<BuiltPrincipal> PrincipalAsync(Service.AuthzServiceInstance replica, CheckCommand command)
+    private async Task<BuiltPrincipal> PrincipalAsync(Service.AuthzServiceInstance replica, CheckQuery command)
     {
         var built = await replica.GetRequiredService<IPrincipalSource>().GetAsync(command.Principal, Freshness.Default, TestContext.CancellationToken);
         Assert.AreEqual(PrincipalBuildOutcome.Built, built.Outcome);

@@ -252,7 +252,7 @@ public sealed class CacheSigningTests
     private async Task<DecisionStamp> StampAsync(AuthzServiceInstance replica, V1.CheckResourcesRequest request) =>
         StampOf(await PrincipalAsync(replica, CheckMapping.ToCommand(request)));
 
-    private async Task<BuiltPrincipal> PrincipalAsync(AuthzServiceInstance replica, CheckCommand command)
+    private async Task<BuiltPrincipal> PrincipalAsync(AuthzServiceInstance replica, CheckQuery command)
     {
         var built = await replica.GetRequiredService<IPrincipalSource>().GetAsync(command.Principal, Freshness.Default, TestContext.CancellationToken);
         Assert.AreEqual(PrincipalBuildOutcome.Built, built.Outcome);

@@ -1,4 +1,4 @@
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 
 namespace AuthzService.IntegrationTests.Directory;
 
@@ -41,8 +41,8 @@ public abstract partial class DirectoryContractTests
     {
         var id = await CreateTenantAsync(scope: "acme", status: TenantStatus.Suspended);
 
-        var found = await Writer.GetTenantAsync(id, Cancel);
-        var missing = await Writer.GetTenantAsync(NewId("nope"), Cancel);
+        var found = await Reader.GetTenantAsync(id, Cancel);
+        var missing = await Reader.GetTenantAsync(NewId("nope"), Cancel);
 
         Assert.IsNotNull(found);
         Assert.AreEqual(id, found.Id);
@@ -66,7 +66,7 @@ public abstract partial class DirectoryContractTests
         string? token = null;
         do
         {
-            var page = await Writer.ListTenantsAsync(2, token, Cancel);
+            var page = await Reader.ListTenantsAsync(2, token, Cancel);
             Assert.IsLessThanOrEqualTo(2, page.Items.Count);
             seen.AddRange(page.Items.Select(t => t.Id));
             token = page.NextPageToken;
@@ -88,7 +88,7 @@ public abstract partial class DirectoryContractTests
         await AddAsync(tenant, "alice", "red", ["editor"]);
         await AddAsync(tenant, "bob", "", ["viewer"]);
 
-        var page = await Writer.ListMembershipsAsync(tenant, "alice", 10, null, Cancel);
+        var page = await Reader.ListMembershipsAsync(tenant, "alice", 10, null, Cancel);
 
         CollectionAssert.AreEqual(new[] { "alice", "alice" }, page.Items.Select(m => m.PrincipalId).ToArray());
         CollectionAssert.AreEqual(new[] { "", "red" }, page.Items.Select(m => m.TeamId).ToArray());

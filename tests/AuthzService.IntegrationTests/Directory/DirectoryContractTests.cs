@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 
 namespace AuthzService.IntegrationTests.Directory;
 
@@ -240,7 +240,7 @@ public abstract partial class DirectoryContractTests
             Assert.AreEqual(team, snapshot.Team.TeamId);
         }
 
-        var listed = await Writer.ListMembershipsAsync(tenant, null, 10, null, Cancel);
+        var listed = await Reader.ListMembershipsAsync(tenant, null, 10, null, Cancel);
         CollectionAssert.AreEquivalent(principals, listed.Items.Select(m => m.PrincipalId).ToArray());
     }
 
@@ -283,7 +283,7 @@ public abstract partial class DirectoryContractTests
         var pages = 0;
         do
         {
-            var page = await Writer.ListMembershipsAsync(tenant, null, 5, token, Cancel);
+            var page = await Reader.ListMembershipsAsync(tenant, null, 5, token, Cancel);
             Assert.IsLessThanOrEqualTo(5, page.Items.Count);
             Assert.IsTrue(page.Items.All(m => m.TenantId == tenant));
             seen.AddRange(page.Items.Select(m => (m.PrincipalId, m.TeamId)));
@@ -303,8 +303,8 @@ public abstract partial class DirectoryContractTests
         await AddAsync(tenant, "a", "", ["viewer"]);
         await AddAsync(tenant, "b", "", ["viewer"]);
 
-        var page = await Writer.ListMembershipsAsync(tenant, null, 2, null, Cancel);
-        var empty = await Writer.ListMembershipsAsync(await CreateTenantAsync(), null, 2, null, Cancel);
+        var page = await Reader.ListMembershipsAsync(tenant, null, 2, null, Cancel);
+        var empty = await Reader.ListMembershipsAsync(await CreateTenantAsync(), null, 2, null, Cancel);
 
         Assert.HasCount(2, page.Items);
         Assert.IsNull(page.NextPageToken);
@@ -319,10 +319,10 @@ public abstract partial class DirectoryContractTests
         var other = await CreateTenantAsync();
         await AddAsync(tenant, "a", "", ["viewer"]);
         await AddAsync(tenant, "b", "", ["viewer"]);
-        var token = (await Writer.ListMembershipsAsync(tenant, null, 1, null, Cancel)).NextPageToken!;
+        var token = (await Reader.ListMembershipsAsync(tenant, null, 1, null, Cancel)).NextPageToken!;
 
-        var garbage = await Assert.ThrowsAsync<DirectoryException>(() => Writer.ListMembershipsAsync(tenant, null, 1, "not a token!", Cancel));
-        var foreign = await Assert.ThrowsAsync<DirectoryException>(() => Writer.ListMembershipsAsync(other, null, 1, token, Cancel));
+        var garbage = await Assert.ThrowsAsync<DirectoryException>(() => Reader.ListMembershipsAsync(tenant, null, 1, "not a token!", Cancel));
+        var foreign = await Assert.ThrowsAsync<DirectoryException>(() => Reader.ListMembershipsAsync(other, null, 1, token, Cancel));
 
         Assert.AreEqual(DirectoryErrorCode.InvalidArgument, garbage.Code);
         Assert.AreEqual(DirectoryErrorCode.InvalidArgument, foreign.Code);

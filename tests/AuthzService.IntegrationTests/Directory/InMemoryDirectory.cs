@@ -1,5 +1,5 @@
 using System.Text;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.Core.Principals;
 
 namespace AuthzService.IntegrationTests.Directory;

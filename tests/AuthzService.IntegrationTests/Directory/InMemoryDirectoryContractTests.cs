@@ -1,4 +1,4 @@
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 
 namespace AuthzService.IntegrationTests.Directory;
 

@@ -1,4 +1,4 @@
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.Infrastructure.Postgres;
 using Dapper;
 using Npgsql;

@@ -1,6 +1,6 @@
 using AuthzService.Api.RateLimiting;
 using AuthzService.Contracts.V1;
-using AuthzService.Core.Directory;
+using AuthzService.Core.Memberships;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;

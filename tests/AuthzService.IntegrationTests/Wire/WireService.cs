@@ -55,7 +55,7 @@ internal static class WireService
 
     private sealed class CountingPrincipalSource(IPrincipalSource inner, GuardedLoads loads) : IPrincipalSource
     {
-        public ValueTask<PrincipalBuildResult> GetAsync(PrincipalRequest request, Freshness freshness, CancellationToken cancellationToken)
+        public ValueTask<PrincipalBuildResult> GetAsync(RequestedPrincipal request, Freshness freshness, CancellationToken cancellationToken)
         {
             if (request.TenantId == GuardedTenant)
             {

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>
 /// A principal's membership in a tenant (<see cref="TeamId"/> = "") or in one team of that tenant.

@@ -2,7 +2,7 @@ using System.CommandLine;
 using AuthzService.Client;
 using AuthzService.Ctl.Output;
 
-namespace AuthzService.Ctl.Infrastructure;
+namespace AuthzService.Ctl.Cli;
 
 /// <summary>What a command's body gets: its parse result, a connected client and the output writers.</summary>
 internal sealed class CommandContext

@@ -2,15 +2,14 @@ using AuthzService.Core.Principals;
 
 namespace AuthzService.Core.Decisions;
 
-public sealed record PlanCommand(
+/// <summary>A validated CheckResources request in domain terms.</summary>
+public sealed record CheckQuery(
     string RequestId,
-    PrincipalRequest Principal,
-    string Kind,
-    IReadOnlyDictionary<string, object?> Attributes,
-    string PolicyVersion,
-    IReadOnlyList<string> Actions,
+    RequestedPrincipal Principal,
+    IReadOnlyList<RequestedResource> Resources,
     bool IncludeMeta,
-    string? AuxJwt)
+    string? AuxJwt,
+    Freshness Freshness)
 {
     /// <summary>The caller's deadline (UTC), forwarded to the PDP; null when the caller set none.</summary>
     public DateTime? Deadline { get; init; }

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>One page of tenants; <see cref="NextPageToken"/> is null on the last page.</summary>
 public sealed record TenantPage(IReadOnlyList<TenantInfo> Items, string? NextPageToken);

@@ -6,7 +6,7 @@ namespace AuthzService.Core.Principals;
 /// principal's team context only if the directory holds the principal's membership in that team.
 /// </param>
 /// <param name="Context">Request-time facts (mfa, auth_time): reach Cerbos as <c>P.attr.context</c> and nothing else.</param>
-public sealed record PrincipalRequest(
+public sealed record RequestedPrincipal(
     string TenantId,
     string PrincipalId,
     string? TeamId,

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>Why a directory call failed.</summary>
 public enum DirectoryErrorCode

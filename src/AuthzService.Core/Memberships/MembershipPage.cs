@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>One page of memberships ordered by (principal_id, team_id), ordinal.</summary>
 /// <param name="NextPageToken">Opaque; null on the last page.</param>

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>
 /// Everything the principal builder needs, read in one consistent round trip.

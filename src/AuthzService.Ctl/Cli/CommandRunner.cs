@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AuthzService.Client;
 
-namespace AuthzService.Ctl.Infrastructure;
+namespace AuthzService.Ctl.Cli;
 
 /// <summary>
 /// Gives every command the same shell: connect, run, and turn failures into one clear line on

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>The outcome of an idempotent directory write.</summary>
 /// <param name="Changed">False when the store already held exactly this state.</param>

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>
 /// Idempotent directory writes. Every write that changes something bumps the matching version
@@ -22,17 +22,6 @@ public interface IDirectoryWriter
     /// <summary>Deletes one membership (teamId null or "" = tenant-wide); deleting a missing one is not an error.</summary>
     Task<WriteResult> DeleteMembershipAsync(
         string tenantId, string principalId, string? teamId, CancellationToken cancellationToken);
-
-    /// <summary>Lists a tenant's memberships in a stable (principal_id, team_id) order.</summary>
-    /// <summary>Memberships of a tenant (optionally of one principal) ordered by (principal_id, team_id).</summary>
-    Task<MembershipPage> ListMembershipsAsync(
-        string tenantId, string? principalId, int pageSize, string? pageToken, CancellationToken cancellationToken);
-
-    /// <summary>The tenant, or null when it does not exist.</summary>
-    Task<TenantInfo?> GetTenantAsync(string tenantId, CancellationToken cancellationToken);
-
-    /// <summary>Tenants ordered by id.</summary>
-    Task<TenantPage> ListTenantsAsync(int pageSize, string? pageToken, CancellationToken cancellationToken);
 
     /// <summary>Bumps a principal's version in a tenant (explicit invalidation). Returns the new version.</summary>
     Task<long> BumpPrincipalAsync(string tenantId, string principalId, CancellationToken cancellationToken);

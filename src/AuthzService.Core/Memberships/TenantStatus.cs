@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>Whether a tenant may be authorized at all. Stored as 'active' / 'suspended'.</summary>
 public enum TenantStatus

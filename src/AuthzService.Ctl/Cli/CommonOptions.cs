@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace AuthzService.Ctl.Infrastructure;
+namespace AuthzService.Ctl.Cli;
 
 /// <summary>Connection and output options every command accepts (recursive, set on the root).</summary>
 internal sealed class CommonOptions

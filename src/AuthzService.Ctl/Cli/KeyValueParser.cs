@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AuthzService.Ctl.Infrastructure;
+namespace AuthzService.Ctl.Cli;
 
 /// <summary>
 /// Parses <c>--attr</c>/<c>--context</c> values: <c>key=value</c> is a string (except <c>true</c>/<c>false</c>,

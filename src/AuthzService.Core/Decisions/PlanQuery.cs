@@ -2,14 +2,15 @@ using AuthzService.Core.Principals;
 
 namespace AuthzService.Core.Decisions;
 
-/// <summary>A validated CheckResources request in domain terms.</summary>
-public sealed record CheckCommand(
+public sealed record PlanQuery(
     string RequestId,
-    PrincipalRequest Principal,
-    IReadOnlyList<ResourceCheck> Resources,
+    RequestedPrincipal Principal,
+    string Kind,
+    IReadOnlyDictionary<string, object?> Attributes,
+    string PolicyVersion,
+    IReadOnlyList<string> Actions,
     bool IncludeMeta,
-    string? AuxJwt,
-    Freshness Freshness)
+    string? AuxJwt)
 {
     /// <summary>The caller's deadline (UTC), forwarded to the PDP; null when the caller set none.</summary>
     public DateTime? Deadline { get; init; }

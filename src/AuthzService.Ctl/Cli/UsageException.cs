@@ -1,4 +1,4 @@
-namespace AuthzService.Ctl.Infrastructure;
+namespace AuthzService.Ctl.Cli;
 
 /// <summary>The command line is wrong in a way the parser cannot see (e.g. two scopes given); exit code 2.</summary>
 internal sealed class UsageException : Exception

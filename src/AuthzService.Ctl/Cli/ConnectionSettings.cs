@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AuthzService.Client;
 
-namespace AuthzService.Ctl.Infrastructure;
+namespace AuthzService.Ctl.Cli;
 
 /// <summary>Turns flags (first) and environment variables (second) into client options.</summary>
 internal static class ConnectionSettings

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>A directory write the store refused; the message is safe to return to callers.</summary>
 public sealed class DirectoryException : Exception

@@ -1,4 +1,4 @@
-namespace AuthzService.Core.Directory;
+namespace AuthzService.Core.Memberships;
 
 /// <summary>A tenant row.</summary>
 /// <param name="Id">1..128 characters, any text.</param>
