@@ -88,6 +88,6 @@ public static class DependencyInjection
         services.AddSingleton<AuthorizationGrpcService>();
         services.AddSingleton<MembershipGrpcService>();
         services.AddSingleton<CacheGrpcService>();
-        services.AddAuthZen();
+        services.AddAuthZen(configuration);
     }
 }

@@ -49,6 +49,9 @@ public sealed class CerbosServer : IAsyncDisposable, IDisposable
     /// <summary>HTTP endpoint (health, REST API), <c>https://127.0.0.1:port</c>.</summary>
     public Uri HttpAddress => new($"https://127.0.0.1:{_httpPort.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>The policy directory Cerbos loads from disk; null when it clones a git repository.</summary>
+    public string? PolicyDirectory => _options.GitRepository is null ? _options.PolicyDirectory ?? RepoPaths.Policies : null;
+
     public string CaCertPath { get; }
 
     public string ClientCertPath { get; }

@@ -1,5 +1,6 @@
 using AuthzService.Api.Services;
 using AuthzService.Api.Serving;
+using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
 using FluentValidation;
 using Grpc.Core;
@@ -24,7 +25,10 @@ internal sealed class AuthZenDecider(InProcessPipeline pipeline, AuthorizationGr
         var result = validator.Validate(RequestOf(string.Empty, [evaluation]));
         return result.IsValid
             ? null
-            : AuthZenErrors.Translate(string.Join("; ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")), evaluation.TenantFromPath);
+            : AuthZenErrors.Translate(
+                string.Join("; ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")),
+                evaluation.TenantFromPath,
+                evaluation.PrincipalContext.ContainsKey(AuthZenRequestReader.ReservedProperty));
     }
 
     /// <summary>
@@ -64,6 +68,58 @@ internal sealed class AuthZenDecider(InProcessPipeline pipeline, AuthorizationGr
         return results;
     }
 
+    /// <summary>
+    /// Asks for every candidate action of one evaluation (its own action ignored) in as few CheckResources calls as
+    /// the limits allow (50 actions per entry, 50 entries per call), all on the same resource; the allowed ones in
+    /// ordinal order. Any failed call fails the whole answer. Without candidates no decision is asked, but the
+    /// caller's tenant binding still applies (a 403 stays a 403 whatever the kind).
+    /// </summary>
+    public async Task<ActionSearchOutcome> DecideActionsAsync(HttpContext httpContext, string requestId, AuthZenDecisionRequest evaluation, IReadOnlyList<string> candidates)
+    {
+        var context = new HttpServerCallContext(httpContext, CheckMethod);
+        try
+        {
+            if (candidates.Count == 0)
+            {
+                await pipeline.AdmitTenantAsync(RequestOf(requestId, [evaluation]), context);
+                return new ActionSearchOutcome([], "no_declared_actions", null);
+            }
+
+            var allowed = new SortedSet<string>(StringComparer.Ordinal);
+            var reason = DenyReason.Unspecified;
+            const int PerCall = RequestLimits.MaxActions * RequestLimits.MaxResources;
+            for (var start = 0; start < candidates.Count; start += PerCall)
+            {
+                var request = RequestOf(requestId, [evaluation]);
+                request.Resources.Clear();
+                foreach (var chunk in candidates.Skip(start).Take(PerCall).Chunk(RequestLimits.MaxActions))
+                {
+                    var resource = new Resource { Kind = evaluation.ResourceType, Id = evaluation.ResourceId };
+                    resource.Attr.Add(evaluation.ResourceAttributes);
+                    request.Resources.Add(new ResourceEntry { Resource = resource, Actions = { chunk } });
+                }
+
+                var response = await pipeline.InvokeAsync(request, context, service.CheckResources);
+                if (response.Results.Count != request.Resources.Count)
+                {
+                    return new ActionSearchOutcome([], null, AuthZenResult.Error(StatusCodes.Status500InternalServerError, AuthZenErrors.InternalMessage));
+                }
+
+                foreach (var result in response.Results)
+                {
+                    allowed.UnionWith(result.Actions.Where(a => a.Value == Effect.Allow).Select(a => a.Key));
+                    reason = reason == DenyReason.Unspecified ? result.DenyReason : reason;
+                }
+            }
+
+            return new ActionSearchOutcome([.. allowed], allowed.Count == 0 && reason != DenyReason.Unspecified ? ReasonOf(reason) : null, null);
+        }
+        catch (RpcException ex)
+        {
+            return new ActionSearchOutcome([], null, AuthZenResult.Error(AuthZenErrors.HttpStatusOf(ex.StatusCode), AuthZenErrors.MessageOf(ex, evaluation.TenantFromPath), AuthZenErrors.RetryAfterOf(ex)));
+        }
+    }
+
     internal static CheckResourcesRequest RequestOf(string requestId, IReadOnlyList<AuthZenDecisionRequest> evaluations)
     {
         var first = evaluations[0];
@@ -88,3 +144,6 @@ internal sealed class AuthZenDecider(InProcessPipeline pipeline, AuthorizationGr
         _ => reason.ToString().ToLowerInvariant(),
     };
 }
+
+/// <summary>An action search's answer: the allowed actions (ordinal order) and the local reason when none is, or an error.</summary>
+internal sealed record ActionSearchOutcome(IReadOnlyList<string> Allowed, string? Reason, AuthZenResult? Error);

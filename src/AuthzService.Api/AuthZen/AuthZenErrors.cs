@@ -54,14 +54,18 @@ internal static partial class AuthZenErrors
     }
 
     /// <summary>"principal_id: is required; resources[0].resource.kind: ..." as AuthZEN names the fields.</summary>
-    internal static string Translate(string detail, bool tenantFromPath) =>
+    /// <remarks>
+    /// <paramref name="withFacts"/>: the principal context also carries the request's <c>context</c> and
+    /// <c>action.properties</c> (decision 45), so its bounds are theirs too and the message names all three.
+    /// </remarks>
+    internal static string Translate(string detail, bool tenantFromPath, bool withFacts = false) =>
         string.Join("; ", detail.Split("; ").Select(part =>
         {
             var colon = part.IndexOf(": ", StringComparison.Ordinal);
-            return colon <= 0 ? part : FieldName(part[..colon], tenantFromPath) + part[colon..];
+            return colon <= 0 ? part : FieldName(part[..colon], tenantFromPath, withFacts) + part[colon..];
         }));
 
-    private static string FieldName(string name, bool tenantFromPath)
+    private static string FieldName(string name, bool tenantFromPath, bool withFacts)
     {
         var match = ResourceField().Match(name);
         if (match.Success)
@@ -84,7 +88,7 @@ internal static partial class AuthZenErrors
             "tenant_id" => tenantFromPath ? "tenant_id (path)" : "subject.properties.tenant_id",
             "team_id" => "subject.properties.team_id",
             "principal_id" => "subject.id",
-            "principal_context" => "subject.properties",
+            "principal_context" => withFacts ? "subject.properties, context and action.properties (together)" : "subject.properties",
             "resources" => "evaluations",
             _ => name,
         };

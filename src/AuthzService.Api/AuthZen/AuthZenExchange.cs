@@ -21,6 +21,13 @@ internal sealed partial class AuthZenExchange(InProcessPipeline pipeline, IOptio
 {
     public const string RequestIdHeader = "X-Request-ID";
 
+    /// <summary>
+    /// The challenge of every 401 (RFC 9110 section 11.6.1 requires one): callers authenticate with a TLS client
+    /// certificate, for which no HTTP authentication scheme is registered, so the scheme names it (<c>mTLS</c>) and the
+    /// realm names the API; a PEP answers it by reconnecting with a valid certificate, not with an Authorization header.
+    /// </summary>
+    public const string Challenge = "mTLS realm=\"authzen\"";
+
     private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     private readonly long _maxBody = grpcOptions.Value.MaxReceiveMessageSize;
@@ -140,6 +147,11 @@ internal sealed partial class AuthZenExchange(InProcessPipeline pipeline, IOptio
     public static async Task WriteErrorAsync(HttpContext httpContext, int status, string message, string? retryAfter = null)
     {
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = Challenge;
+        }
+
         if (retryAfter is not null)
         {
             httpContext.Response.Headers.RetryAfter = retryAfter;

@@ -8,7 +8,7 @@ namespace AuthzService.Api.AuthZen;
 /// with the well-known segment taken out), from the request's own scheme and host, so a PEP's mix-up check passes
 /// however the service is reached; each endpoint served is listed with its full URL, and nothing that is not served.
 /// </summary>
-internal sealed class AuthZenMetadataEndpoint(AuthZenExchange exchange)
+internal sealed class AuthZenMetadataEndpoint(AuthZenExchange exchange, AuthZenActionSearchEndpoint actionSearch)
 {
     public const string WellKnown = "/.well-known/authzen-configuration";
 
@@ -35,7 +35,7 @@ internal sealed class AuthZenMetadataEndpoint(AuthZenExchange exchange)
             return WriteAsync(httpContext, pdp, $"{origin}/tenants/{escaped}");
         });
 
-    private static Task WriteAsync(HttpContext httpContext, string pdp, string apiBase)
+    private Task WriteAsync(HttpContext httpContext, string pdp, string apiBase)
     {
         httpContext.Response.Headers.CacheControl = "max-age=300";
         return AuthZenExchange.WriteJsonAsync(httpContext, w =>
@@ -45,6 +45,10 @@ internal sealed class AuthZenMetadataEndpoint(AuthZenExchange exchange)
             w.WriteString("access_evaluation_endpoint", apiBase + AuthZenRoutes.Evaluation);
             w.WriteString("access_evaluations_endpoint", apiBase + AuthZenRoutes.Evaluations);
             w.WriteString("search_subject_endpoint", apiBase + AuthZenRoutes.SearchSubject);
+            if (actionSearch.IsServed)
+            {
+                w.WriteString("search_action_endpoint", apiBase + AuthZenRoutes.SearchAction);
+            }
             w.WriteEndObject();
         });
     }

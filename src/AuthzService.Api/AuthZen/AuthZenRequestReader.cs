@@ -15,16 +15,24 @@ internal static class AuthZenRequestReader
     public const string TeamProperty = "team_id";
 
     /// <summary>
-    /// The request, or null with the problems in <paramref name="problems"/>. <paramref name="subjectId"/>: the
-    /// principal to decide for instead of <c>subject.id</c> (subject search, where the id is ignored).
+    /// The principal-context key under which the request's <c>context</c> and <c>action.properties</c> reach policies
+    /// (<c>P.attr.context.authzen.context</c>, <c>P.attr.context.authzen.action</c>; decision 45); reserved in
+    /// <c>subject.properties</c>.
     /// </summary>
-    public static AuthZenDecisionRequest? Read(AuthZenEvaluation evaluation, string? pathTenant, List<string> problems, string? subjectId = null)
+    public const string ReservedProperty = "authzen";
+
+    /// <summary>
+    /// The request, or null with the problems in <paramref name="problems"/>. <paramref name="subjectId"/>: the
+    /// principal to decide for instead of <c>subject.id</c> (subject search, where the id is ignored);
+    /// <paramref name="actionName"/>: the action instead of <c>action</c>, which is then not read (action search).
+    /// </summary>
+    public static AuthZenDecisionRequest? Read(AuthZenEvaluation evaluation, string? pathTenant, List<string> problems, string? subjectId = null, string? actionName = null)
     {
         var start = problems.Count;
         var subject = RequireObject(evaluation.Subject, "subject", problems);
-        var action = RequireObject(evaluation.Action, "action", problems);
+        var action = actionName is null ? RequireObject(evaluation.Action, "action", problems) : null;
         var resource = RequireObject(evaluation.Resource, "resource", problems);
-        OptionalObject(evaluation.Context, "context", problems);
+        var context = OptionalObject(evaluation.Context, "context", problems);
 
         string? tenant = pathTenant, team = string.Empty, principal = null, principalKey = string.Empty;
         var principalContext = new Dictionary<string, Value>(StringComparer.Ordinal);
@@ -45,6 +53,9 @@ internal static class AuthZenRequestReader
                         case TeamProperty:
                             team = StringOf(property.Value, "subject.properties.team_id", problems);
                             break;
+                        case ReservedProperty:
+                            problems.Add($"subject.properties.{ReservedProperty}: is reserved (the request's context and action.properties reach policies as P.attr.context.{ReservedProperty})");
+                            break;
                         default:
                             principalContext[property.Name] = ToValue(property.Value);
                             break;
@@ -58,10 +69,26 @@ internal static class AuthZenRequestReader
             problems.Add("subject.properties.tenant_id: is required on /access/v1/... (or use /tenants/{tenant_id}/access/v1/...)");
         }
 
-        string? actionName = action is { } a ? RequireString(a, "name", "action", problems) : null;
-        if (action is { } withProperties)
+        actionName ??= action is { } a ? RequireString(a, "name", "action", problems) : null;
+        var actionProperties = action is { } withProperties ? OptionalObject(Member(withProperties, "properties"), "action.properties", problems) : null;
+
+        // Request-time facts Cerbos has no field for (decision 45): policies read them under P.attr.context.authzen,
+        // and they join the principal's key, so evaluations differing in them are decided (and cached) apart.
+        var facts = new Struct();
+        if (context is { } c && c.EnumerateObject().Any())
         {
-            OptionalObject(Member(withProperties, "properties"), "action.properties", problems);
+            facts.Fields["context"] = ToValue(c);
+        }
+
+        if (actionProperties is { } p && p.EnumerateObject().Any())
+        {
+            facts.Fields["action"] = ToValue(p);
+        }
+
+        if (facts.Fields.Count > 0)
+        {
+            principalContext[ReservedProperty] = Value.ForStruct(facts);
+            principalKey += '\u001f' + facts.ToString();
         }
 
         string? type = null, id = null;

@@ -31,6 +31,14 @@ internal sealed class InProcessPipeline
         where TResponse : class =>
         Chain(_requestStage, handler)(request, context);
 
+    /// <summary>
+    /// The caller's tenant binding alone (the request stage's <see cref="Security.CallerTenantInterceptor"/>), for an
+    /// AuthZEN request that turns out to need no decision call (an action search of a kind with no declared actions).
+    /// </summary>
+    public Task AdmitTenantAsync<TRequest>(TRequest request, ServerCallContext context)
+        where TRequest : class =>
+        Chain<TRequest, TRequest>([.. _requestStage.OfType<Security.CallerTenantInterceptor>()], static (r, _) => Task.FromResult(r))(request, context);
+
     private static UnaryServerMethod<TRequest, TResponse> Chain<TRequest, TResponse>(Interceptor[] interceptors, UnaryServerMethod<TRequest, TResponse> handler)
         where TRequest : class
         where TResponse : class

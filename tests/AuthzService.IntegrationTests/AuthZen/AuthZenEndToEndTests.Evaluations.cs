@@ -157,10 +157,8 @@ public sealed partial class AuthZenEndToEndTests
         Assert.AreEqual(origin + "/access/v1/evaluation", metadata.GetProperty("access_evaluation_endpoint").GetString());
         Assert.AreEqual(origin + "/access/v1/evaluations", metadata.GetProperty("access_evaluations_endpoint").GetString());
         Assert.AreEqual(origin + "/access/v1/search/subject", metadata.GetProperty("search_subject_endpoint").GetString());
-        foreach (var unserved in new[] { "search_action_endpoint", "search_resource_endpoint" })
-        {
-            Assert.IsFalse(metadata.TryGetProperty(unserved, out _), $"{unserved} is not served, so not advertised");
-        }
+        Assert.AreEqual(origin + "/access/v1/search/action", metadata.GetProperty("search_action_endpoint").GetString());
+        Assert.IsFalse(metadata.TryGetProperty("search_resource_endpoint", out _), "resource search is not served, so not advertised");
 
         // Every advertised endpoint answers.
         var decided = await s_http.PostAsync(new Uri(metadata.GetProperty("access_evaluation_endpoint").GetString()!).AbsolutePath, Evaluation("acme", "alice", "read"));
@@ -180,6 +178,8 @@ public sealed partial class AuthZenEndToEndTests
         Assert.AreEqual(origin + pdpPath, metadata.GetProperty("policy_decision_point").GetString());
         var evaluations = metadata.GetProperty("access_evaluations_endpoint").GetString()!;
         Assert.AreEqual(origin + "/tenants/globex/access/v1/evaluations", evaluations);
+        Assert.AreEqual(origin + "/tenants/globex/access/v1/search/action", metadata.GetProperty("search_action_endpoint").GetString());
+        Assert.IsFalse(metadata.TryGetProperty("search_resource_endpoint", out _));
         var decided = await s_http.PostAsync(new Uri(evaluations).AbsolutePath, """{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"project","id":"p","properties":{"tenant_id":"globex","owner_id":"x"}}}]}""");
         Assert.AreEqual(HttpStatusCode.OK, decided.Status, decided.ToString());
         CollectionAssert.AreEqual(new[] { true }, Decisions(decided));

@@ -105,12 +105,14 @@ public sealed partial class AuthZenEndToEndTests
     }
 
     [TestMethod]
-    public async Task SearchActionAndResource_NotServed_404()
+    [DataRow("/access/v1/search/resource")]
+    [DataRow("/tenants/acme/access/v1/search/resource")]
+    public async Task ResourceSearch_NotSupported_404NamingTheMetadataParameter(string path)
     {
-        var action = await s_http.PostAsync("/access/v1/search/action", Evaluation("acme", "alice", "read"));
-        var resource = await s_http.PostAsync("/access/v1/search/resource", Evaluation("acme", "alice", "read"));
+        var response = await s_http.PostAsync(path, Evaluation("acme", "alice", "read"), requestId: "resource-search-1");
 
-        Assert.AreEqual(HttpStatusCode.NotFound, action.Status);
-        Assert.AreEqual(HttpStatusCode.NotFound, resource.Status);
+        Assert.AreEqual(HttpStatusCode.NotFound, response.Status, response.ToString());
+        StringAssert.Contains(response.Body, "search_resource_endpoint");
+        Assert.AreEqual("resource-search-1", response.RequestId, "answered like any AuthZEN request");
     }
 }

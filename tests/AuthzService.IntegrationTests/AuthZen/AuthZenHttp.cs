@@ -15,6 +15,9 @@ public sealed record AuthZenResponse(HttpStatusCode Status, string Body, string?
 
     public bool Decision => Json.GetProperty("decision").GetBoolean();
 
+    /// <summary>The <c>WWW-Authenticate</c> challenges of the response, joined; null when it had none.</summary>
+    public string? WwwAuthenticate { get; init; }
+
     public override string ToString() => $"{(int)Status} {Body}";
 }
 
@@ -112,7 +115,10 @@ public static class AuthZenHttp
         return new AuthZenResponse(
             response.StatusCode, body,
             response.Headers.TryGetValues("X-Request-ID", out var ids) ? string.Join(",", ids) : null,
-            response.Content.Headers.ContentType?.MediaType, response.Version);
+            response.Content.Headers.ContentType?.MediaType, response.Version)
+        {
+            WwwAuthenticate = response.Headers.WwwAuthenticate.Count == 0 ? null : response.Headers.WwwAuthenticate.ToString(),
+        };
     }
 
     private static bool ChainsTo(X509Certificate certificate, X509Certificate2 ca)

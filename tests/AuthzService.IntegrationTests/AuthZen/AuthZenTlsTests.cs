@@ -151,6 +151,45 @@ public sealed class AuthZenTlsTests
     }
 
     [TestMethod]
+    public async Task CertificateWithoutIdentity_401WithChallenge()
+    {
+        using var certificate = s_tls.CallerCa.IssueClient("just-a-common-name");
+        using var anonymous = AuthZenHttp.Client(s_service, certificate);
+
+        var response = await anonymous.PostAsync("/access/v1/evaluation", AuthZenEndToEndTests.Evaluation("acme", "alice", "read"), requestId: "no-identity");
+
+        Assert.AreEqual(HttpStatusCode.Unauthorized, response.Status, response.ToString());
+        Assert.AreEqual("mTLS realm=\"authzen\"", response.WwwAuthenticate, "RFC 9110 11.6.1: a 401 carries a challenge");
+        Assert.AreEqual("no-identity", response.RequestId);
+        StringAssert.Contains(response.Body, "subject alternative name");
+    }
+
+    [TestMethod]
+    public async Task Forbidden_NoChallenge()
+    {
+        var response = await s_membershipOnly.PostAsync("/access/v1/evaluation", AuthZenEndToEndTests.Evaluation("acme", "alice", "read"));
+
+        Assert.AreEqual(HttpStatusCode.Forbidden, response.Status, response.ToString());
+        Assert.IsNull(response.WwwAuthenticate, "authenticated, not allowed: nothing to answer with credentials");
+    }
+
+    [TestMethod]
+    [DataRow("project")]
+    [DataRow("no_such_kind")]
+    public async Task TenantBoundCaller_ActionSearchOfAnotherTenant_403WhateverTheKind(string kind)
+    {
+        var own = await s_acmeApp.PostAsync("/tenants/acme/access/v1/search/action", AuthZenEndToEndTests.ActionSearch("acme", "alice", kind));
+        var other = await s_acmeApp.PostAsync("/tenants/globex/access/v1/search/action", AuthZenEndToEndTests.ActionSearch("globex", "alice", kind));
+
+        Assert.AreEqual(HttpStatusCode.OK, own.Status, own.ToString());
+        CollectionAssert.AreEqual(
+            kind == "project" ? new[] { "read" } : Array.Empty<string>(),
+            own.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("name").GetString()).ToArray(), own.Body);
+        Assert.AreEqual(HttpStatusCode.Forbidden, other.Status, other.ToString());
+        StringAssert.Contains(other.Body, "globex");
+    }
+
+    [TestMethod]
     public async Task GrpcCallOnTheAuthZenListener_PermissionDenied()
     {
         using var channel = TestChannels.ForAddress(s_service.HttpAddress!, s_tls.ServerCa.Ca, s_tls.Client("operator"));

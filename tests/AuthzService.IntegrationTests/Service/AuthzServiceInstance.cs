@@ -84,6 +84,8 @@ public sealed class AuthzServiceInstance : IAsyncDisposable
             ["Kestrel:Endpoints:Grpc:Certificate:KeyPath"] = tls?.ServerKeyPath,
             ["Kestrel:Endpoints:Health:Url"] = options.HealthListener ? $"http://127.0.0.1:{healthPort}" : null,
             ["Kestrel:Endpoints:Http:Url"] = options.HttpListener ? $"{scheme}://127.0.0.1:{httpPort}" : null,
+            // Action search reads the policies Cerbos loads, as the chart mounts them (docs/authzen.md).
+            ["AuthZen:PolicyDirectory"] = options.HttpListener ? cerbos.PolicyDirectory : null,
             ["Auth:CallerCaCertificate"] = tls?.CallerCaPath,
             ["Auth:CertificateReloadInterval"] = "00:00:00.200",
             // Rate limits are off unless a test turns them on: other tests must not trip over them.
