@@ -90,6 +90,8 @@ export Cerbos__Address="https://127.0.0.1:$CERBOS_GRPC_PORT"
 export Cerbos__Tls__CaCertificate="$certs/ca.crt"
 export Cerbos__Tls__ClientCertificate="$certs/client.crt"
 export Cerbos__Tls__ClientKey="$certs/client.key"
+# AuthZEN action search reads the actions the policies declare from the directory Cerbos loads.
+export AuthZen__PolicyDirectory="$root/cerbos-policies"
 
 if command -v redis-server >/dev/null; then
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no >"$state/redis.log" 2>&1 &
@@ -130,6 +132,8 @@ cat <<TXT
     curl -s -H 'Content-Type: application/json' ${Kestrel__Endpoints__Http__Url:-http://127.0.0.1:8080}/tenants/acme/access/v1/evaluation \\
         -d '{"subject":{"type":"user","id":"alice"},"action":{"name":"delete"},
              "resource":{"type":"document","id":"doc-1","properties":{"tenant_id":"acme","owner_id":"bob"}}}'
+    curl -s -H 'Content-Type: application/json' ${Kestrel__Endpoints__Http__Url:-http://127.0.0.1:8080}/tenants/acme/access/v1/search/action \\
+        -d '{"subject":{"type":"user","id":"carol"},"resource":{"type":"document","id":"doc-1","properties":{"tenant_id":"acme","owner_id":"bob"}}}'
 
   Demo principals: alice (org_admin in acme, viewer in globex), bob (member in acme, team_lead of
   team red), carol (viewer in acme, team_member of blue), dave (member in globex), erin (admin of

@@ -17,6 +17,11 @@ docs/configuration.md; the chart side in docs/deploy.md). Connection strings and
 {{- end }}
 - name: Kestrel__Endpoints__Http__Url
   value: {{ printf "https://0.0.0.0:%v" .Values.service.authzenPort | quote }}
+{{- if and (eq .Values.cerbos.mode "sidecar") (eq .Values.cerbos.policies.source "configmap") }}
+{{- /* Action search reads the policies the Cerbos sidecar loads: the same ConfigMap, mounted read-only (deployment.yaml). */}}
+- name: AuthZen__PolicyDirectory
+  value: /etc/authz/policies
+{{- end }}
 {{- end }}
 - name: Auth__CallerCaCertificate
   value: /etc/authz/tls/callers/ca.crt

@@ -179,6 +179,12 @@ function checkCase(name, values, docs, policyDir) {
   check("AuthZEN listener only when enabled, https on service.authzenPort", values.service.authzenEnabled
     ? e.Kestrel__Endpoints__Http__Url?.value === `https://0.0.0.0:${values.service.authzenPort}`
     : !e.Kestrel__Endpoints__Http__Url);
+  // AuthZEN action search reads the policies the Cerbos sidecar loads: the same volumes, read-only, nothing else.
+  const policyMounts = (c) => (c?.volumeMounts || []).filter((m) => m.name.startsWith("policies-")).map((m) => [m.name, m.mountPath.replace(/^\/etc\/(authz|cerbos)\/policies/, ""), m.readOnly === true]);
+  const actionSearch = values.service.authzenEnabled && sidecar && values.cerbos.policies.source === "configmap";
+  check("AuthZEN action search: AuthZen__PolicyDirectory mounts the sidecar's policy volumes read-only (only with AuthZEN, sidecar and configmap policies)", actionSearch
+    ? e.AuthZen__PolicyDirectory?.value === "/etc/authz/policies" && policyMounts(app).length > 0 && eq(policyMounts(app), policyMounts(cerbos)) && policyMounts(app).every((m) => m[2])
+    : !e.AuthZen__PolicyDirectory && policyMounts(app).length === 0);
   check("health-only listener is http on 8081", e.Kestrel__Endpoints__Health__Url?.value === "http://0.0.0.0:8081");
   check("server certificate paths point into the server-tls mount", e.Kestrel__Endpoints__Grpc__Certificate__Path?.value?.startsWith(app.volumeMounts.find((m) => m.name === "server-tls").mountPath + "/") && !!e.Kestrel__Endpoints__Grpc__Certificate__KeyPath);
   check("caller CA configured", !!e.Auth__CallerCaCertificate?.value && app.volumeMounts.some((m) => e.Auth__CallerCaCertificate.value.startsWith(m.mountPath + "/")));
