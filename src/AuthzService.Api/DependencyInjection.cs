@@ -1,13 +1,9 @@
 using AuthzService.Api.Audit;
 using AuthzService.Api.AuthZen;
 using AuthzService.Api.Health;
-using AuthzService.Api.Options;
 using AuthzService.Api.Services;
 using AuthzService.Api.Serving;
 using AuthzService.Api.Validation;
-using AuthzService.Core.Caching;
-using AuthzService.Core.Decisions;
-using AuthzService.Core.Principals;
 using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Configuration;
@@ -18,7 +14,11 @@ using Microsoft.Extensions.Options;
 
 namespace AuthzService.Api;
 
-/// <summary>The composition root: every service the host needs, bound and validated from configuration.</summary>
+/// <summary>
+/// The composition root: every service the host needs, bound and validated from configuration. Each layer
+/// registers what it owns (<c>AddPostgresDirectory</c>, <c>AddCerbosDecisionPoint</c>, <c>AddDecisionCache</c>, with
+/// their options and validators); the decision pipeline's order is <see cref="DecisionPipeline"/>'s alone.
+/// </summary>
 public static class DependencyInjection
 {
     public static IServiceCollection AddAuthzServices(this IServiceCollection services, IConfiguration configuration)
@@ -27,11 +27,6 @@ public static class DependencyInjection
 
         AddGrpcServer(services, configuration);
 
-        services.AddValidatedOptions<CacheOptions, CacheOptionsValidator>(configuration.GetSection(CacheOptions.SectionName));
-        // Bound by AddDecisionCache (below); validated here, where the environment is known.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheSigningOptions>, CacheSigningOptionsValidator>());
-        services.AddOptions<CacheSigningOptions>().ValidateOnStart();
-        services.AddValidatedOptions<CerbosOptions, CerbosOptionsValidator>(configuration.GetSection(CerbosOptions.SectionName));
         services.AddValidatedOptions<DependencyHealthOptions, DependencyHealthOptionsValidator>(configuration.GetSection(DependencyHealthOptions.SectionName));
 
         services.AddRequestValidators();
@@ -39,18 +34,14 @@ public static class DependencyInjection
         services.AddSingleton<MigrationGate>();
         services.AddHostedService(sp => sp.GetRequiredService<MigrationGate>());
         services.AddCerbosDecisionPoint(configuration);
-
-        services.AddSingleton<IPrincipalSource, DirectoryPrincipalSource>();
         services.AddDecisionCache(configuration, sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!);
-        services.AddSingleton<DecisionService>();
+        services.AddDecisionPipeline();
 
         services.AddSingleton<IDependencyProbe, PostgresProbe>();
         services.AddSingleton<IDependencyProbe, CerbosProbe>();
         services.AddSingleton<ServingHealth>();
         services.AddHostedService<DependencyHealthMonitor>();
         services.AddHostedService<HealthShutdownService>();
-        // Off (returns at once) unless Cerbos:PolicyWatch:Address is set.
-        services.AddHostedService<CerbosPolicyWatcher>();
         return services;
     }
 

@@ -3,9 +3,6 @@ using AuthzService.Api.Lifecycle;
 using AuthzService.Api.RateLimiting;
 using AuthzService.Api.Security;
 using AuthzService.Api.Telemetry;
-using AuthzService.Core.Decisions;
-using AuthzService.Core.Principals;
-using AuthzService.Infrastructure;
 using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
@@ -72,11 +69,6 @@ public static class ServingExtensions
         services.TryAddSingleton<CallerRateLimitInterceptor>();
         services.TryAddSingleton<CallerTenantInterceptor>();
         services.TryAddSingleton<TenantRateLimitInterceptor>();
-
-        // The tenant limit learns tiers from the principals decisions load anyway: no directory read of its own.
-        services.Decorate<IPrincipalSource>((sp, inner) => new TierLearningPrincipalSource(inner, sp.GetRequiredService<TenantTierCache>()));
-        services.Decorate<IPrincipalSource>((_, inner) => new TracingPrincipalSource(inner));
-        services.Decorate<IPolicyDecisionPoint>((_, inner) => new TracingDecisionPoint(inner));
         return services;
     }
 

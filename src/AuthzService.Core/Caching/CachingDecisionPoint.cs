@@ -253,11 +253,6 @@ public sealed class CachingDecisionPoint : IPolicyDecisionPoint
             var sub = request with { Resources = resources, IncludeMeta = true };
             _metrics.PdpCall();
             var answer = await _inner.CheckAsync(sub, cancellationToken).ConfigureAwait(false);
-            if (answer.Results.Count != resources.Count)
-            {
-                throw new PdpProtocolException($"PDP returned {answer.Results.Count} results for {resources.Count} resources");
-            }
-
             call.Record(answer);
             var options = _options.Value;
             var now = _time.GetUtcNow();

@@ -2,6 +2,7 @@ using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Invalidation;
 using AuthzService.Core.Principals;
+using AuthzService.Infrastructure.Configuration;
 using AuthzService.Infrastructure.Postgres;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -20,9 +21,11 @@ public static class CacheServiceCollectionExtensions
     public const string RedisConnectionStringName = "Redis";
 
     /// <summary>
-    /// Wraps the registered <see cref="IPolicyDecisionPoint"/> and <see cref="IPrincipalSource"/> in their caching
-    /// decorators (call after registering them), registers L1, L2 (when configured) and the invalidation
+    /// The decision cache as this layer owns it: <see cref="CacheOptions"/> and <see cref="CacheSigningOptions"/>
+    /// bound and validated at start-up, L1, L2 (when <c>ConnectionStrings:Redis</c> is set) and the invalidation
     /// listener on <paramref name="postgresConnectionString"/> as a hosted service feeding the principal cache.
+    /// The caching decorators themselves are built by <see cref="CachingPrincipalSourceOver"/> and
+    /// <see cref="CachingDecisionPointOver"/> where the host composes its decision pipeline.
     /// </summary>
     public static IServiceCollection AddDecisionCache(
         this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, string> postgresConnectionString)
@@ -31,10 +34,12 @@ public static class CacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(postgresConnectionString);
 
+        services.AddValidatedOptions<CacheOptions, CacheOptionsValidator>(configuration.GetSection(CacheOptions.SectionName));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheSigningOptions>, CacheSigningOptionsValidator>());
+        services.AddOptions<CacheSigningOptions>().Bind(configuration.GetSection(CacheSigningOptions.SectionName)).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CacheMetrics>();
         services.TryAddSingleton<ILocalCache, MemoryLocalCache>();
-        services.AddOptions<CacheSigningOptions>().Bind(configuration.GetSection(CacheSigningOptions.SectionName));
         services.TryAddSingleton(sp => CreateSigner(sp.GetRequiredService<IOptions<CacheSigningOptions>>().Value, sp.GetRequiredService<ILogger<SignedDecisionCodec>>()));
         services.TryAddSingleton(sp => new SignedDecisionCodec(
             sp.GetRequiredService<CacheValueSigner>(), sp.GetRequiredService<CacheMetrics>(), sp.GetRequiredService<ILogger<SignedDecisionCodec>>(),
@@ -69,16 +74,28 @@ public static class CacheServiceCollectionExtensions
         services.TryAddSingleton<IInvalidationChannel>(sp => sp.GetRequiredService<PostgresNotificationListener>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PostgresNotificationListener>());
 
-        services.Decorate<IPrincipalSource>((sp, inner) => new CachingPrincipalSource(
-            inner, sp.GetRequiredService<PrincipalCacheInvalidation>(), sp.GetRequiredService<ILocalCache>(),
-            sp.GetRequiredService<IInvalidationChannel>(), sp.GetRequiredService<IOptions<CacheOptions>>(),
-            sp.GetRequiredService<CacheMetrics>(), sp.GetRequiredService<TimeProvider>()));
-        services.Decorate<IPolicyDecisionPoint>((sp, inner) => new CachingDecisionPoint(
-            inner, sp.GetRequiredService<ILocalCache>(), sp.GetRequiredService<ISharedDecisionCache>(),
-            sp.GetRequiredService<IOptions<CacheOptions>>(), sp.GetRequiredService<CacheMetrics>(),
-            sp.GetRequiredService<ILogger<CachingDecisionPoint>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PrincipalCacheInvalidation>(), sp.GetService<PolicyWatchState>()));
         return services;
+    }
+
+    /// <summary>The principal cache (L1, invalidated by notifications and versions) over <paramref name="inner"/>.</summary>
+    public static IPrincipalSource CachingPrincipalSourceOver(IServiceProvider services, IPrincipalSource inner)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return new CachingPrincipalSource(
+            inner, services.GetRequiredService<PrincipalCacheInvalidation>(), services.GetRequiredService<ILocalCache>(),
+            services.GetRequiredService<IInvalidationChannel>(), services.GetRequiredService<IOptions<CacheOptions>>(),
+            services.GetRequiredService<CacheMetrics>(), services.GetRequiredService<TimeProvider>());
+    }
+
+    /// <summary>The decision cache (L1, then L2 when configured) over <paramref name="inner"/>.</summary>
+    public static IPolicyDecisionPoint CachingDecisionPointOver(IServiceProvider services, IPolicyDecisionPoint inner)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return new CachingDecisionPoint(
+            inner, services.GetRequiredService<ILocalCache>(), services.GetRequiredService<ISharedDecisionCache>(),
+            services.GetRequiredService<IOptions<CacheOptions>>(), services.GetRequiredService<CacheMetrics>(),
+            services.GetRequiredService<ILogger<CachingDecisionPoint>>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<PrincipalCacheInvalidation>(), services.GetService<PolicyWatchState>());
     }
 
     /// <summary>

@@ -2,6 +2,8 @@ using AuthzService.Core.Decisions;
 using AuthzService.Infrastructure.Cerbos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using static AuthzService.Testing.CerbosTestData;
 
 namespace AuthzService.IntegrationTests.Cerbos;
@@ -21,15 +23,17 @@ public sealed class CerbosServiceCollectionExtensionsTests
             ["Cerbos:Tls:ClientKey"] = server.ClientKeyPath,
             ["Cerbos:DefaultTimeout"] = "00:00:03",
         }).Build();
-        await using var provider = new ServiceCollection().AddLogging().AddCerbosDecisionPoint(configuration).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging();
+        // The options validator judges TLS settings by environment: Production, where verification is mandatory.
+        services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Production });
+        await using var provider = services.AddCerbosDecisionPoint(configuration).BuildServiceProvider();
 
-        var pdp = provider.GetRequiredService<IPolicyDecisionPoint>();
+        var pdp = provider.GetRequiredService<CerbosDecisionPoint>();
         var result = await pdp.CheckAsync(
             Check(Principal("gx_member", "globex", "member"), Resource("project", "gx-1", "globex", "gx_member", string.Empty, "read")),
             CancellationToken.None);
 
-        Assert.IsInstanceOfType<CerbosDecisionPoint>(pdp);
-        Assert.AreSame(pdp, provider.GetRequiredService<CerbosDecisionPoint>());
+        Assert.IsNull(provider.GetService<IPolicyDecisionPoint>(), "the pipeline is the host's composition, not the adapter's");
         Assert.AreEqual(Effect.Allow, result.Results[0].Actions["read"]);
     }
 }

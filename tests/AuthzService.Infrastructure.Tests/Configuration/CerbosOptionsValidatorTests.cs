@@ -1,11 +1,11 @@
-using AuthzService.Api.Options;
 using AuthzService.Core.Caching;
+using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Postgres;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 
-namespace AuthzService.Api.Tests.Options;
+namespace AuthzService.Infrastructure.Tests.Configuration;
 
 [TestClass]
 public sealed class CerbosOptionsValidatorTests

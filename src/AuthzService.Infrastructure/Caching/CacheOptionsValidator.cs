@@ -2,7 +2,7 @@ using AuthzService.Core.Caching;
 using AuthzService.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace AuthzService.Api.Options;
+namespace AuthzService.Infrastructure.Caching;
 
 internal sealed class CacheOptionsValidator : IValidateOptions<CacheOptions>
 {

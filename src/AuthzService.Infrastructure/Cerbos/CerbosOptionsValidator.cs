@@ -1,8 +1,8 @@
-using AuthzService.Infrastructure.Cerbos;
 using AuthzService.Infrastructure.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace AuthzService.Api.Options;
+namespace AuthzService.Infrastructure.Cerbos;
 
 /// <summary>
 /// Fails start-up on any unsafe or broken Cerbos setting: TLS verification may only be

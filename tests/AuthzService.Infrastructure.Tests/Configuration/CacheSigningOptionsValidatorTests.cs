@@ -1,10 +1,9 @@
-using AuthzService.Api.Options;
 using AuthzService.Infrastructure.Caching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 
-namespace AuthzService.Api.Tests.Options;
+namespace AuthzService.Infrastructure.Tests.Configuration;
 
 [TestClass]
 public sealed class CacheSigningOptionsValidatorTests

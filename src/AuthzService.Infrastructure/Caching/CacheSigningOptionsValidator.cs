@@ -1,8 +1,9 @@
-using AuthzService.Infrastructure.Caching;
 using AuthzService.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace AuthzService.Api.Options;
+namespace AuthzService.Infrastructure.Caching;
 
 /// <summary>
 /// L2 values are authenticated (issue 11.5): outside Development a configured Redis needs <c>Cache:SigningKey</c>,
