@@ -76,9 +76,10 @@ test: tools build ## Build, then run every suite: unit, integration, policy and 
 	@scripts/run-tests.sh "$(CONFIG)"
 
 .PHONY: soak
-soak: tools build ## Revocation race soak: RevocationRaceTests with AUTHZ_RACE_ROUNDS (default 5000) rounds; AUTHZ_RACE_SEED replays a seed
-	AUTHZ_RACE_ROUNDS=$${AUTHZ_RACE_ROUNDS:-5000} $(DOTNET) test tests/AuthzService.IntegrationTests -c $(CONFIG) --no-build --nologo \
-		--filter "FullyQualifiedName~Cache.RevocationRaceTests" --logger "console;verbosity=detailed"
+soak: tools build ## Soaks: RevocationRaceTests with AUTHZ_RACE_ROUNDS (default 5000) rounds, DifferentialOracleTests with AUTHZ_ORACLE_DECISIONS (default 100000); AUTHZ_RACE_SEED / AUTHZ_ORACLE_SEED replay a seed
+	AUTHZ_RACE_ROUNDS=$${AUTHZ_RACE_ROUNDS:-5000} AUTHZ_ORACLE_DECISIONS=$${AUTHZ_ORACLE_DECISIONS:-100000} \
+		$(DOTNET) test tests/AuthzService.IntegrationTests -c $(CONFIG) --no-build --nologo \
+		--filter "FullyQualifiedName~Cache.RevocationRaceTests|FullyQualifiedName~Oracle.DifferentialOracleTests" --logger "console;verbosity=detailed"
 
 .PHONY: run
 run: tools build ## Start a local stack (PostgreSQL, Cerbos, Redis) with demo data and run the service on 127.0.0.1:50051
