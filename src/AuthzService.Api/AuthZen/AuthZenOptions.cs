@@ -20,7 +20,7 @@ internal sealed class AuthZenOptionsValidator : IValidateOptions<AuthZenOptions>
     public ValidateOptionsResult Validate(string? name, AuthZenOptions options)
     {
         var errors = new ConfigurationErrors();
-        if (options.PolicyDirectory is { } directory && !Directory.Exists(directory))
+        if (options.PolicyDirectory is { } directory && !string.IsNullOrWhiteSpace(directory) && !Directory.Exists(directory))
         {
             errors.Add($"{AuthZenOptions.SectionName}:{nameof(options.PolicyDirectory)}", $"is not a directory: '{directory}' (unset it to serve no action search)");
         }

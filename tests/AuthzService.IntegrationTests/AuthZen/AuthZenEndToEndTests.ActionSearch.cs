@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AuthzService.Api.Audit;
 using AuthzService.Contracts.V1;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 
@@ -44,6 +45,20 @@ public sealed partial class AuthZenEndToEndTests
             var grpc = await s_service.CheckAsync(Check(tenant, "alice", "project", action));
             Assert.AreEqual(grpc.Results[0].Actions[action] == Effect.Allow, expected.Contains(action), $"{action}: the same as CheckResources");
         }
+    }
+
+    [TestMethod]
+    public async Task ActionSearch_EveryCandidateAudited_MethodNamesActionSearch()
+    {
+        var requestId = Unique("audit-actions");
+
+        var response = await s_http.PostAsync("/tenants/globex/access/v1/search/action", ActionSearch("globex", "alice"), requestId: requestId);
+
+        Assert.AreEqual(HttpStatusCode.OK, response.Status, response.ToString());
+        var events = s_service.Logs.Lines.Where(e => e.Category == AuditTrail.Category && e["RequestId"] == requestId).ToList();
+        CollectionAssert.AreEquivalent(s_projectActions, events.Select(e => e["Action"]).ToArray(), s_service.Logs.Text);
+        Assert.IsTrue(events.All(e => e["Method"] == "AuthZEN POST /access/v1/search/action" && e["PrincipalId"] == "alice"), s_service.Logs.Text);
+        CollectionAssert.AreEqual(new[] { "read" }, events.Where(e => e["Effect"] == "ALLOW").Select(e => e["Action"]).ToArray());
     }
 
     [TestMethod]
