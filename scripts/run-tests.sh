@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite and ends with one line "N passed, N failed" summing them all.
 # Suites: each tests/*/ MSTest project (unit, integration, interop), the Cerbos policy tests, the Helm
-# chart checks and the CI gates' self-checks.
+# chart checks, the CI gates' self-checks and the fuzz smoke run (one count per fuzz target).
 set -uo pipefail
 config="${1:-Release}"
 cd "$(dirname "$0")/.."
@@ -46,6 +46,18 @@ if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
 else
     echo "$gates_out" | tail -40
     add "ci-gates" 0 1 0
+fi
+
+# Fuzz smoke (issue 14 point 4): the committed corpus plus seeded mutations through every fuzz target of
+# tests/AuthzService.Fuzz, one "FUZZ: target=..." line each (`make fuzz` is the coverage-guided AFL++ run).
+fuzz_dll="tests/AuthzService.Fuzz/bin/$config/net10.0/AuthzService.Fuzz.dll"
+if fuzz_out=$(dotnet "$fuzz_dll" smoke 2>&1); then :; else broken=1; fi
+head -200 <<<"$fuzz_out"
+line=$(grep -E '^fuzz smoke: ' <<<"$fuzz_out" | tail -1)
+if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    add "fuzz-smoke" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
+else
+    add "fuzz-smoke" 0 1 0
 fi
 
 for proj in tests/*/*.csproj; do

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace AuthzService.Tls;
@@ -28,12 +29,12 @@ public sealed class TlsIdentity
     /// <summary>
     /// Reads a PEM certificate file (the leaf first, intermediates after it) and its PEM private key.
     /// </summary>
-    /// <exception cref="System.Security.Cryptography.CryptographicException">The files do not hold a certificate and its matching key.</exception>
+    /// <exception cref="CryptographicException">The files do not hold a certificate and its matching key (a key of another certificate included).</exception>
     public static TlsIdentity FromPemFiles(string certificatePath, string keyPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(certificatePath);
         ArgumentException.ThrowIfNullOrEmpty(keyPath);
-        using var pem = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        using var pem = ReadPair(certificatePath, keyPath);
         var all = new X509Certificate2Collection();
         all.ImportFromPemFile(certificatePath);
         var intermediates = new X509Certificate2Collection();
@@ -56,6 +57,21 @@ public sealed class TlsIdentity
         }
 
         return new TlsIdentity(certificate, intermediates is null ? [] : [.. intermediates]);
+    }
+
+    // The framework reports a key that is not the certificate's (or not a key at all) as an ArgumentException about
+    // its parameter, and a key on a curve OpenSSL does not know as PlatformNotSupportedException; to our callers each
+    // is a bad file like any other, which a reload must survive (both found by fuzzing, issue 14 point 4).
+    private static X509Certificate2 ReadPair(string certificatePath, string keyPath)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        }
+        catch (Exception ex) when (ex is ArgumentException or PlatformNotSupportedException)
+        {
+            throw new CryptographicException($"'{certificatePath}' and '{keyPath}' do not hold a certificate and its private key: {ex.Message}", ex);
+        }
     }
 
     // On Linux, SslStream cannot present a key that only lives in an ephemeral PEM import; a PKCS#12 round

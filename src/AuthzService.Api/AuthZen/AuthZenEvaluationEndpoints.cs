@@ -102,7 +102,8 @@ internal sealed class AuthZenEvaluationEndpoints(AuthZenExchange exchange, AuthZ
         return error ?? (await decider.DecideAsync(call.HttpContext, call.RequestId, [request!]))[0];
     }
 
-    private (AuthZenDecisionRequest?, AuthZenResult?) Read(JsonElement item, AuthZenEvaluation defaults, string? pathTenant)
+    /// <summary>One <c>evaluations[]</c> item over the request's defaults: the request to decide, or its 400 (also the fuzz target's entry).</summary>
+    internal (AuthZenDecisionRequest?, AuthZenResult?) Read(JsonElement item, AuthZenEvaluation defaults, string? pathTenant)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -112,7 +113,8 @@ internal sealed class AuthZenEvaluationEndpoints(AuthZenExchange exchange, AuthZ
         return Read(AuthZenEvaluation.From(item).Over(defaults), pathTenant);
     }
 
-    private (AuthZenDecisionRequest?, AuthZenResult?) Read(AuthZenEvaluation evaluation, string? pathTenant)
+    /// <summary>One evaluation: the request to decide, or its 400 naming the fields.</summary>
+    internal (AuthZenDecisionRequest?, AuthZenResult?) Read(AuthZenEvaluation evaluation, string? pathTenant)
     {
         var problems = new List<string>();
         var request = AuthZenRequestReader.Read(evaluation, pathTenant, problems);
@@ -124,7 +126,7 @@ internal sealed class AuthZenEvaluationEndpoints(AuthZenExchange exchange, AuthZ
         return decider.Problems(request) is { } invalid ? (null, AuthZenResult.Error(StatusCodes.Status400BadRequest, invalid)) : (request, null);
     }
 
-    private static string? ReadSemantic(JsonElement root, out string semantic)
+    internal static string? ReadSemantic(JsonElement root, out string semantic)
     {
         semantic = AuthZenEvaluationsRunner.ExecuteAll;
         if (!root.TryGetProperty("options", out var options) || options.ValueKind == JsonValueKind.Null)

@@ -4,6 +4,7 @@ using AuthzService.Api.Audit;
 using AuthzService.Api.Security;
 using AuthzService.Api.Serving;
 using AuthzService.Contracts.V1;
+using AuthzService.Core.Text;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,8 @@ internal sealed partial class AuthZenExchange(InProcessPipeline pipeline, IOptio
     /// </summary>
     public const string Challenge = "mTLS realm=\"authzen\"";
 
-    private static readonly JsonDocumentOptions s_jsonOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+    /// <summary>How request bodies are parsed (the fuzz target parses with the same options).</summary>
+    internal static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     private readonly long _maxBody = grpcOptions.Value.MaxReceiveMessageSize;
 
@@ -107,7 +109,7 @@ internal sealed partial class AuthZenExchange(InProcessPipeline pipeline, IOptio
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(httpContext.Request.Body, s_jsonOptions, httpContext.RequestAborted);
+            document = await JsonDocument.ParseAsync(httpContext.Request.Body, JsonOptions, httpContext.RequestAborted);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -120,15 +122,49 @@ internal sealed partial class AuthZenExchange(InProcessPipeline pipeline, IOptio
             await WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest, $"body: is not valid JSON{where}");
             return null;
         }
-
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        catch (InvalidOperationException ex) when (IsUnreadableMemberName(ex))
         {
-            await WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest, $"body: must be a JSON object (got {AuthZenRequestReader.Kind(document.RootElement)})");
+            await WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest, $"body: has a member name that {JsonUnicode.Rule}");
+            return null;
+        }
+
+        if (BodyProblem(document) is { } problem)
+        {
+            await WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest, problem);
             document.Dispose();
             return null;
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// The duplicate-member check of <see cref="JsonOptions"/> reads every member name, and throws
+    /// <see cref="InvalidOperationException"/> (not <see cref="JsonException"/>) on one that has no text, e.g.
+    /// <c>{"\udc00":1}</c> (found by fuzzing, issue 14 point 4): a malformed body like any other.
+    /// </summary>
+    internal static bool IsUnreadableMemberName(InvalidOperationException exception) =>
+        exception?.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true;
+
+    /// <summary>
+    /// Why a parsed body cannot be read as a request (not an object; a string or member name with no text, which
+    /// <see cref="JsonDocument"/> accepts and only reading would throw on), naming where; null when it can.
+    /// </summary>
+    internal static string? BodyProblem(JsonDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return $"body: must be a JSON object (got {AuthZenRequestReader.Kind(root)})";
+        }
+
+        return JsonUnicode.FindUnreadable(root) switch
+        {
+            null => null,
+            { IsName: true, Path: var path } => $"{(path.Length == 0 ? "body" : path)}: has a member name that {JsonUnicode.Rule}",
+            { Path: var path } => $"{path}: {JsonUnicode.Rule}",
+        };
     }
 
     public static Task WriteErrorAsync(HttpContext httpContext, RpcException exception, bool tenantFromPath)

@@ -37,7 +37,7 @@ internal static class PrincipalFieldsValidation
             .OverridePropertyName("aux_data.jwt");
         validator.RuleFor(x => auxData(x)!.Jwt)
             .Must(jwt => JwtTenantClaim.TryReadTenants(jwt, out _))
-            .WithMessage("is not a JWT (header.payload.signature with a JSON payload)")
+            .WithMessage("is not a JWT (header.payload.signature with a JSON object payload: unique claim names, valid Unicode text)")
             .When(x => auxData(x) is { Jwt.Length: > 0 and <= RequestLimits.MaxJwtLength })
             .OverridePropertyName("aux_data.jwt");
         validator.RuleFor(x => auxData(x)!.KeySetId)

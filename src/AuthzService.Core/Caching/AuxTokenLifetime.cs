@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text.Json;
 
 namespace AuthzService.Core.Caching;
@@ -56,23 +55,10 @@ public readonly record struct AuxTokenLifetime(bool Cacheable, DateTimeOffset? N
     {
         expires = null;
         notBefore = null;
-        var parts = jwt.Split('.');
-        if (parts.Length != 3 || parts[1].Length == 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && TryReadNumericDate(doc.RootElement, "exp", out expires)
-                && TryReadNumericDate(doc.RootElement, "nbf", out notBefore);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            return false;
-        }
+        using var doc = Tenancy.JwtPayload.TryParse(jwt);
+        return doc is not null
+            && TryReadNumericDate(doc.RootElement, "exp", out expires)
+            && TryReadNumericDate(doc.RootElement, "nbf", out notBefore);
     }
 
     private static bool TryReadNumericDate(JsonElement payload, string claim, out DateTimeOffset? value)

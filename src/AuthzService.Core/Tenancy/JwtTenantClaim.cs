@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text.Json;
 
 namespace AuthzService.Core.Tenancy;
@@ -12,42 +11,30 @@ public static class JwtTenantClaim
     /// <summary>Claims that name a tenant or organisation, in the spellings identity providers use.</summary>
     public static readonly IReadOnlyList<string> ClaimNames = ["tenant_id", "tenant", "tid", "org_id", "org", "organization_id"];
 
-    /// <summary>Parses the payload; false when the text is not a JWT with a JSON object payload.</summary>
+    /// <summary>
+    /// Parses the payload; false when the text is not a JWT with a JSON object payload (see <see cref="JwtPayload"/>:
+    /// unique claim names, readable strings).
+    /// </summary>
     public static bool TryReadTenants(string jwt, out IReadOnlyList<string> tenants)
     {
         tenants = [];
-        ArgumentNullException.ThrowIfNull(jwt);
-        var parts = jwt.Split('.');
-        if (parts.Length != 3 || parts[1].Length == 0)
+        using var document = JwtPayload.TryParse(jwt);
+        if (document is null)
         {
             return false;
         }
 
-        try
+        var found = new List<string>();
+        foreach (var name in ClaimNames)
         {
-            var payload = Base64Url.DecodeFromChars(parts[1]);
-            using var doc = JsonDocument.Parse(payload);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.TryGetProperty(name, out var value))
             {
-                return false;
+                found.Add(value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : value.GetRawText());
             }
-
-            var found = new List<string>();
-            foreach (var name in ClaimNames)
-            {
-                if (doc.RootElement.TryGetProperty(name, out var value))
-                {
-                    found.Add(value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : value.GetRawText());
-                }
-            }
-
-            tenants = found;
-            return true;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            return false;
-        }
+
+        tenants = found;
+        return true;
     }
 
     /// <summary>True when the token names a tenant other than <paramref name="tenantId"/>.</summary>

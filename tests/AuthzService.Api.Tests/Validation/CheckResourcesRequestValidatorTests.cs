@@ -224,6 +224,19 @@ public sealed class CheckResourcesRequestValidatorTests
         StringAssert.Contains(Fail(request), "aux_data.jwt: is not a JWT");
     }
 
+    // Found by fuzzing (tests/AuthzService.Fuzz, corpus/check-resources and jwt-tenant-claim crash-*): the JWT check threw
+    // InvalidOperationException out of the validator (an INTERNAL error, not INVALID_ARGUMENT naming the field).
+    [TestMethod]
+    [DataRow(new byte[] { 0x7b, 0x22, 0x74, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xd4, 0x22, 0x7d }, DisplayName = "payload not UTF-8")]
+    [DataRow(new byte[] { 0x7b, 0x22, 0x74, 0x69, 0x64, 0x22, 0x3a, 0x22, 0x5c, 0x75, 0x64, 0x38, 0x30, 0x30, 0x22, 0x7d }, DisplayName = "unpaired surrogate escape")]
+    [DataRow(new byte[] { 0x7b, 0x22, 0x5c, 0x75, 0x64, 0x63, 0x30, 0x30, 0x22, 0x3a, 0x31, 0x7d }, DisplayName = "unpaired surrogate in a claim name")]
+    public void Validate_JwtPayloadWithoutText_FailsNamingTheField(byte[] payload)
+    {
+        var request = Valid();
+        request.AuxData = new AuxData { Jwt = "eyJhbGciOiJFUzI1NiJ9." + System.Buffers.Text.Base64Url.EncodeToString(payload) + ".c2ln" };
+        StringAssert.Contains(Fail(request), "aux_data.jwt: is not a JWT");
+    }
+
     [TestMethod]
     public void Validate_WellFormedJwt_Passes()
     {

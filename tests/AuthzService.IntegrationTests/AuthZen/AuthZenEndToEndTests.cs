@@ -127,6 +127,10 @@ public sealed partial class AuthZenEndToEndTests
     [DataRow("""{"subject":{"type":"user","id":"alice","properties":{"tenant_id":"acme"}},"action":{"name":"read"},"resource":{"type":"project","id":"p"},"subject":{}}""", "body: is not valid JSON")]
     [DataRow("""{"subject":""", "body: is not valid JSON")]
     [DataRow("""[1,2]""", "body: must be a JSON object")]
+    // Strings with no text (found by fuzzing, tests/AuthzService.Fuzz corpus/authzen-evaluation/crash-*): each was a 500.
+    [DataRow("""{"subject":{"type":"user","id":"a\udc00","properties":{"tenant_id":"acme"}},"action":{"name":"read"},"resource":{"type":"project","id":"p"}}""", "subject.id: is not valid Unicode text")]
+    [DataRow("""{"subject":{"type":"user","id":"alice","properties":{"tenant_id":"acme"}},"action":{"name":"read"},"resource":{"type":"project","id":"p","properties":{"x":["\ud800"]}}}""", "resource.properties.x[0]: is not valid Unicode text")]
+    [DataRow("""{"\udfff":1,"subject":{"type":"user","id":"alice","properties":{"tenant_id":"acme"}},"action":{"name":"read"},"resource":{"type":"project","id":"p"}}""", "body: has a member name that is not valid Unicode text")]
     public async Task Evaluation_BadInput_400NamingTheField(string json, string expected)
     {
         var response = await s_http.PostAsync("/access/v1/evaluation", json);
@@ -134,6 +138,18 @@ public sealed partial class AuthZenEndToEndTests
         Assert.AreEqual(HttpStatusCode.BadRequest, response.Status, response.ToString());
         StringAssert.Contains(response.Body, expected);
         StringAssert.DoesNotMatch(response.Body, new System.Text.RegularExpressions.Regex("\"decision\""));
+    }
+
+    [TestMethod]
+    public async Task Evaluation_StringNotUtf8_400NamingTheField()
+    {
+        byte[] body = [.. "{\"subject\":{\"type\":\"user\",\"id\":\"al"u8, 0xD4,
+            .. "\",\"properties\":{\"tenant_id\":\"acme\"}},\"action\":{\"name\":\"read\"},\"resource\":{\"type\":\"project\",\"id\":\"p\"}}"u8];
+
+        var response = await s_http.PostBytesAsync("/access/v1/evaluation", body);
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, response.Status, response.ToString());
+        StringAssert.StartsWith(response.Body, "subject.id: is not valid Unicode text");
     }
 
     [TestMethod]

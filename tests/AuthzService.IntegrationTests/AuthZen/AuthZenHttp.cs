@@ -62,6 +62,15 @@ public static class AuthZenHttp
         return await SendAsync(client, request);
     }
 
+    /// <summary>POSTs <paramref name="body"/> as it is (bytes that are not UTF-8 included) as application/json.</summary>
+    public static async Task<AuthZenResponse> PostBytesAsync(this HttpClient client, string path, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
+        return await SendAsync(client, request);
+    }
+
     public static async Task<AuthZenResponse> FetchAsync(this HttpClient client, string path)
     {
         ArgumentNullException.ThrowIfNull(client);
