@@ -66,6 +66,18 @@ internal sealed class OracleGenerator(Random random)
             return new OracleWrite.DeleteMembership(existing.Tenant, existing.Principal, existing.Team);
         }
 
+        if (roll >= 0.92 && Chance(0.4))
+        {
+            var row = memberships.Length > 0 ? Pick(memberships) : new MembershipKey(Pick(tenants), Pick(PrincipalIds), "");
+            return random.Next(5) switch
+            {
+                0 => new OracleWrite.Invalidate("", null),
+                1 => new OracleWrite.BumpPolicyEpoch(),
+                2 => new OracleWrite.Invalidate(row.Tenant, null),
+                _ => new OracleWrite.Invalidate(row.Tenant, row.Principal),
+            };
+        }
+
         var tenantWide = memberships.Where(k => k.Team.Length == 0).ToArray();
         if (roll >= 0.92 && tenantWide.Length > 0 && Chance(0.5))
         {

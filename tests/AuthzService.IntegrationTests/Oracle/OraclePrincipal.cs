@@ -97,6 +97,24 @@ internal static class OraclePrincipal
     }
 
     /// <summary>
+    /// Whether the principal <c>include_meta</c> reports is the expected one: same id, roles (as a set), scope and
+    /// attributes; an empty <c>context</c> counts as none.
+    /// </summary>
+    public static bool Matches(PrincipalView view, OracleExpectation expected)
+    {
+        if (expected.Principal is not { } principal)
+        {
+            return false;
+        }
+
+        var attr = Object(view.Attr.Where(a => !(a.Key == "context" && a.Value.KindCase == Value.KindOneofCase.StructValue && a.Value.StructValue.Fields.Count == 0)));
+        return view.Id == principal["id"]!.GetValue<string>()
+            && view.Scope == expected.Scope
+            && view.Roles.Order(StringComparer.Ordinal).SequenceEqual(principal["roles"]!.AsArray().Select(r => r!.GetValue<string>()), StringComparer.Ordinal)
+            && JsonNode.DeepEquals(attr, principal["attr"]);
+    }
+
+    /// <summary>
     /// A resource whose <c>attr.tenant_id</c> is present and not exactly the request's tenant (another string, null, a
     /// number, other case) is denied by the service for every action (docs/api.md; docs/decisions.md 3). Absent: Cerbos decides.
     /// </summary>

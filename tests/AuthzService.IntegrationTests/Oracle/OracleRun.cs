@@ -99,7 +99,9 @@ internal sealed class OracleRun(OracleStack stack, CerbosDirect cerbos, NpgsqlCo
     /// <summary>The token of the newest write that touched this principal (a membership of it, or its tenant), if that write returned one.</summary>
     private (long Index, string Token)? TokenFor(OracleCheck check)
     {
-        var touched = Math.Max(_principalTouched.GetValueOrDefault((check.Tenant, check.Principal)), _tenantTouched.GetValueOrDefault(check.Tenant));
+        var touched = Math.Max(
+            Math.Max(_principalTouched.GetValueOrDefault((check.Tenant, check.Principal)), _tenantTouched.GetValueOrDefault(check.Tenant)),
+            _tenantTouched.GetValueOrDefault(""));
         return _tokens.TryGetValue(touched, out var token) ? (touched, token) : null;
     }
 
@@ -140,6 +142,11 @@ internal sealed class OracleRun(OracleStack stack, CerbosDirect cerbos, NpgsqlCo
             _tokens[index] = token;
         }
 
+        if (write is OracleWrite.BumpPolicyEpoch)
+        {
+            return;
+        }
+
         if (write.PrincipalId is { } principal)
         {
             _principalTouched[(write.TenantId, principal)] = index;
@@ -174,6 +181,20 @@ internal sealed class OracleRun(OracleStack stack, CerbosDirect cerbos, NpgsqlCo
             case OracleWrite.DeleteMembership w:
                 return (await on.CallAsync(MembershipServiceName, "DeleteMembership",
                     new DeleteMembershipRequest { TenantId = w.Tenant, PrincipalId = w.Principal, TeamId = w.Team }, DeleteMembershipResponse.Parser)).ConsistencyToken;
+            case OracleWrite.Invalidate w:
+                var invalidate = w.Tenant.Length == 0
+                    ? new InvalidateRequest { Policies = new InvalidateRequest.Types.PoliciesScope() }
+                    : w.Principal is null
+                        ? new InvalidateRequest { Tenant = new InvalidateRequest.Types.TenantScope { TenantId = w.Tenant } }
+                        : new InvalidateRequest { Principal = new InvalidateRequest.Types.PrincipalScope { TenantId = w.Tenant, PrincipalId = w.Principal } };
+                return (await on.CallAsync(CacheServiceName, "Invalidate", invalidate, InvalidateResponse.Parser)).ConsistencyToken;
+            case OracleWrite.BumpPolicyEpoch:
+                await using (var bump = new NpgsqlCommand("SELECT authz_bump_policy_epoch('differential oracle')", sql))
+                {
+                    await bump.ExecuteScalarAsync();
+                }
+
+                return null;
             case OracleWrite.SqlTenantWideRole w:
                 await using (var update = new NpgsqlCommand(
                     "UPDATE memberships SET roles = array_append(roles, @role) WHERE tenant_id = @tenant AND principal_id = @principal AND team_id = ''", sql))
@@ -243,6 +264,22 @@ internal sealed class OracleRun(OracleStack stack, CerbosDirect cerbos, NpgsqlCo
             if (result.Meta is { } meta)
             {
                 Count($"source {meta.Source}");
+            }
+        }
+
+        // include_meta: the principal as built must be the documented principal of one state the check may have seen.
+        if (response.Meta?.Principal is { } view && view.Id.Length > 0)
+        {
+            var built = false;
+            for (var k = high; k >= low && !built; k--)
+            {
+                built = OraclePrincipal.Matches(view, OraclePrincipal.Expect(_states[(int)k], check));
+            }
+
+            Count(built ? "meta principal as documented" : "meta principal WRONG");
+            if (!built)
+            {
+                Report(where, check, $"include_meta principal {view} is no documented principal of states {low}..{high}", low, high);
             }
         }
 

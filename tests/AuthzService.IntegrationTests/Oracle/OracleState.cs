@@ -33,6 +33,7 @@ internal sealed record OracleState(ImmutableDictionary<string, OracleTenant> Ten
         OracleWrite.DeleteTenant w => (new OracleState(Tenants.Remove(w.Tenant), Memberships.RemoveRange(Memberships.Keys.Where(k => k.Tenant == w.Tenant))), OracleOutcome.Ok),
         OracleWrite.UpsertMembership w => UpsertMembership(w),
         OracleWrite.DeleteMembership w => (this with { Memberships = Memberships.Remove(new MembershipKey(w.Tenant, w.Principal, w.Team)) }, OracleOutcome.Ok),
+        OracleWrite.Invalidate or OracleWrite.BumpPolicyEpoch => (this, OracleOutcome.Ok),
         OracleWrite.SqlTenantWideRole w => (this with
         {
             Memberships = Memberships.SetItem(

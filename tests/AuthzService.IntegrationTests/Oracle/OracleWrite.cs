@@ -40,6 +40,23 @@ internal abstract record OracleWrite
     }
 
     /// <summary>
+    /// <c>CacheService.Invalidate</c> of a principal, a tenant, or (<see cref="Tenant"/> empty) every policy decision: the
+    /// directory does not change, the caches drop what they hold, and the token must still be honoured.
+    /// </summary>
+    public sealed record Invalidate(string Tenant, string? Principal) : OracleWrite
+    {
+        public override string TenantId => Tenant;
+
+        public override string? PrincipalId => Principal;
+    }
+
+    /// <summary>A policy epoch bump in SQL (what the policy watcher does after a reload): every replica empties its L1.</summary>
+    public sealed record BumpPolicyEpoch : OracleWrite
+    {
+        public override string TenantId => "";
+    }
+
+    /// <summary>
     /// A team role added to an existing tenant-wide membership by SQL, as rows written before the API refused it
     /// (docs/api.md: such a role "does not count").
     /// </summary>
