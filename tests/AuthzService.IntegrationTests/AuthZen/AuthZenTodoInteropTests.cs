@@ -97,4 +97,39 @@ public sealed class AuthZenTodoInteropTests
             CollectionAssert.AreEqual(expected, actual, $"{request} -> {response}");
         }
     }
+
+    [TestMethod]
+    public async Task ActionSearch_EveryUserAndOwner_ExactlyTheActionsEvaluationAllows()
+    {
+        string[] declared = ["can_create_todo", "can_delete_todo", "can_read_todos", "can_update_todo"];
+        var answers = new Dictionary<string, string[]>();
+        foreach (var (id, email, _) in s_users)
+        {
+            foreach (var owner in new[] { "rick@the-citadel.com", "morty@the-citadel.com" })
+            {
+                var subject = new { type = "user", id };
+                var resource = new { type = "todo", id = "7240d0db-8ff0-41ec-98b2-34a096273b91", properties = new { ownerID = owner } };
+                var search = await s_http.PostAsync($"/tenants/{Tenant}/access/v1/search/action", JsonSerializer.Serialize(new { subject, resource }));
+                Assert.AreEqual(HttpStatusCode.OK, search.Status, search.ToString());
+                var found = search.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToArray();
+
+                var allowed = new List<string>();
+                foreach (var action in declared)
+                {
+                    var evaluation = await s_http.PostAsync($"/tenants/{Tenant}/access/v1/evaluation", JsonSerializer.Serialize(new { subject, action = new { name = action }, resource }));
+                    if (evaluation.Decision)
+                    {
+                        allowed.Add(action);
+                    }
+                }
+
+                CollectionAssert.AreEqual(allowed, found, $"{email} on a todo of {owner}: the search answers what evaluations answer");
+                answers[$"{email} {owner}"] = found;
+            }
+        }
+
+        CollectionAssert.AreEqual(declared, answers["morty@the-citadel.com morty@the-citadel.com"], "an editor does everything to their own todo");
+        CollectionAssert.AreEqual(new[] { "can_create_todo", "can_read_todos" }, answers["morty@the-citadel.com rick@the-citadel.com"]);
+        CollectionAssert.AreEqual(new[] { "can_read_todos" }, answers["beth@the-smiths.com morty@the-citadel.com"]);
+    }
 }
