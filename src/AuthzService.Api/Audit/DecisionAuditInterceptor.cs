@@ -17,15 +17,20 @@ internal sealed class DecisionAuditInterceptor(DecisionAuditor auditor) : Interc
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) => request switch
         {
-            CheckResourcesRequest check => CheckAsync(check, request, context, continuation),
-            PlanResourcesRequest plan => PlanAsync(plan, request, context, continuation),
+            CheckResourcesRequest check => AuditedAsync<TRequest, TResponse, CheckOutcome>(
+                request, context, continuation, ex => auditor.CheckFailed(context, check, ex), outcome => auditor.Checked(context, check, outcome)),
+            PlanResourcesRequest plan => AuditedAsync<TRequest, TResponse, PlanOutcome>(
+                request, context, continuation, ex => auditor.PlanFailed(context, plan, ex), outcome => auditor.Planned(context, plan, outcome)),
             _ => continuation(request, context),
         };
 
-    private async Task<TResponse> CheckAsync<TRequest, TResponse>(
-        CheckResourcesRequest check, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    /// <summary>Runs the handler; a failure is audited as such, an answer with the outcome the handler recorded.</summary>
+    private static async Task<TResponse> AuditedAsync<TRequest, TResponse, TOutcome>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation,
+        Action<Exception> failed, Action<TOutcome> decided)
         where TRequest : class
         where TResponse : class
+        where TOutcome : class
     {
         TResponse response;
         try
@@ -34,31 +39,11 @@ internal sealed class DecisionAuditInterceptor(DecisionAuditor auditor) : Interc
         }
         catch (Exception ex)
         {
-            auditor.CheckFailed(context, check, ex);
+            failed(ex);
             throw;
         }
 
-        auditor.Checked(context, check, Recorded<CheckOutcome>(context));
-        return response;
-    }
-
-    private async Task<TResponse> PlanAsync<TRequest, TResponse>(
-        PlanResourcesRequest plan, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-        where TRequest : class
-        where TResponse : class
-    {
-        TResponse response;
-        try
-        {
-            response = await continuation(request, context);
-        }
-        catch (Exception ex)
-        {
-            auditor.PlanFailed(context, plan, ex);
-            throw;
-        }
-
-        auditor.Planned(context, plan, Recorded<PlanOutcome>(context));
+        decided(Recorded<TOutcome>(context));
         return response;
     }
 

@@ -1,8 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Tls;
-using Grpc.Core;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -40,35 +38,8 @@ internal static class ChannelFactory
             VerifyServerCertificate = options.VerifyServerCertificate,
             KeepAlivePingDelay = KeepAlivePingDelay,
         }, logger);
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            LoggerFactory = loggerFactory,
-            ServiceConfig = RetryConfig(options.RetryAttempts),
-            MaxRetryAttempts = options.RetryAttempts,
-        });
+        return TlsGrpcChannel.Create(address, handler, loggerFactory, options.RetryAttempts);
     }
-
-    /// <summary>UNAVAILABLE only, before the service answered and within the deadline (gRFC A6).</summary>
-    private static ServiceConfig? RetryConfig(int attempts) => attempts <= 1 ? null : new ServiceConfig
-    {
-        MethodConfigs =
-        {
-            new MethodConfig
-            {
-                Names = { MethodName.Default },
-                RetryPolicy = new RetryPolicy
-                {
-                    MaxAttempts = attempts,
-                    InitialBackoff = TimeSpan.FromMilliseconds(100),
-                    MaxBackoff = TimeSpan.FromSeconds(2),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { StatusCode.Unavailable },
-                },
-            },
-        },
-    };
 
     private static Func<X509Certificate2Collection>? TrustedCas(AuthzClientOptions options, ILogger logger)
     {

@@ -1,9 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using AuthzService.Tls;
 using Cerbos.Api.V1.Svc;
-using Grpc.Core;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -55,26 +53,6 @@ public sealed class CerbosChannelFactory : IDisposable
         }
     }
 
-    /// <summary>The channel's retry policy: UNAVAILABLE only, within the call's deadline (gRFC A6).</summary>
-    internal static ServiceConfig? RetryConfig(int maxAttempts) => maxAttempts <= 1 ? null : new ServiceConfig
-    {
-        MethodConfigs =
-        {
-            new MethodConfig
-            {
-                Names = { MethodName.Default },
-                RetryPolicy = new RetryPolicy
-                {
-                    MaxAttempts = maxAttempts,
-                    InitialBackoff = TimeSpan.FromMilliseconds(100),
-                    MaxBackoff = TimeSpan.FromSeconds(2),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { StatusCode.Unavailable },
-                },
-            },
-        },
-    };
-
     private static GrpcChannel Create(CerbosOptions options, ILoggerFactory loggerFactory)
     {
         var address = options.Address ?? throw new InvalidOperationException("Cerbos:Address is not set.");
@@ -109,14 +87,6 @@ public sealed class CerbosChannelFactory : IDisposable
             // A CA rotation applies to new handshakes; recycling bounds how long an old connection stays in use.
             PooledConnectionLifetime = trusted is null ? Timeout.InfiniteTimeSpan : ConnectionLifetime,
         }, logger);
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            LoggerFactory = loggerFactory,
-            ServiceConfig = RetryConfig(options.MaxAttempts),
-            // The channel caps every retry policy at this; the default (5) would cut Cerbos:MaxAttempts short.
-            MaxRetryAttempts = Math.Max(options.MaxAttempts, 1),
-        });
+        return TlsGrpcChannel.Create(address, handler, loggerFactory, options.MaxAttempts);
     }
 }
