@@ -66,7 +66,14 @@ internal sealed partial class AuthZenExchange(InProcessPipeline pipeline, IOptio
         try
         {
             await pipeline.AdmitCallerAsync(new CheckResourcesRequest(), new HttpServerCallContext(httpContext, AuthZenDecider.CheckMethod));
-            await endpoint(new AuthZenCall(httpContext, requestId, httpContext.GetRouteValue("tenant_id") as string));
+            var pathTenant = AuthZenPathTenant.Read(httpContext, out var pathError);
+            if (pathError is not null)
+            {
+                await WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest, pathError);
+                return;
+            }
+
+            await endpoint(new AuthZenCall(httpContext, requestId, pathTenant));
         }
         catch (RpcException ex)
         {
