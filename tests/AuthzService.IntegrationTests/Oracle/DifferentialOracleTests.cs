@@ -35,7 +35,9 @@ public sealed class DifferentialOracleTests
         await sql.OpenAsync(cancellation);
         var random = new Random(seed);
         var generator = new OracleGenerator(random);
-        var run = new OracleRun(stack, cerbos, sql, seed);
+        var authZen = stack.Replicas.Select(r => new HttpClient { BaseAddress = r.HttpAddress }).ToArray();
+        using var disposeAuthZen = new Disposables(authZen);
+        var run = new OracleRun(stack, cerbos, sql, authZen, seed);
         var clock = Stopwatch.StartNew();
 
         // A few tenants to start from, then steps of one optional write and a batch of checks, all in flight together.
@@ -56,7 +58,7 @@ public sealed class DifferentialOracleTests
             var checks = Enumerable.Range(0, generator.Next(1, 6)).Select(_ =>
             {
                 var roll = generator.Next(100);
-                var mode = roll < 55 ? OracleMode.NoToken : roll < 85 ? OracleMode.Token : OracleMode.FullyConsistent;
+                var mode = roll < 45 ? OracleMode.NoToken : roll < 75 ? OracleMode.Token : roll < 88 ? OracleMode.FullyConsistent : OracleMode.AuthZen;
                 return (generator.NextCheck(run.Current), mode, generator.Next(2), generator.Chance(0.3));
             }).ToArray();
             await run.StepAsync(step++, write, checks);
@@ -82,6 +84,17 @@ public sealed class DifferentialOracleTests
                 ? value
                 : throw new InvalidOperationException($"{name}={text}: not a non-negative integer")
             : null;
+
+    private sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
+    }
 
     private void Report(string line)
     {

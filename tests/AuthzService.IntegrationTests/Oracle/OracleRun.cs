@@ -18,6 +18,9 @@ internal enum OracleMode
 
     /// <summary><c>fully_consistent</c>: reflects every write that returned before the check was sent.</summary>
     FullyConsistent,
+
+    /// <summary>Through AuthZEN (<see cref="OracleAuthZen"/>), which has no consistency: as <see cref="NoToken"/>.</summary>
+    AuthZen,
 }
 
 /// <summary>
@@ -28,7 +31,7 @@ internal enum OracleMode
 /// (its marker, <see cref="OracleMarkers"/>) up to the newest write sent when it was answered. Anything else is wrong,
 /// an ALLOW as much as a DENY; an older answer within that window is counted as stale within the bound.
 /// </summary>
-internal sealed class OracleRun(OracleStack stack, CerbosDirect cerbos, NpgsqlConnection sql, int seed)
+internal sealed class OracleRun(OracleStack stack, CerbosDirect cerbos, NpgsqlConnection sql, HttpClient[] authZen, int seed)
 {
     private const int MaxReported = 20;
 
@@ -241,6 +244,16 @@ internal sealed class OracleRun(OracleStack stack, CerbosDirect cerbos, NpgsqlCo
             _ => null,
         };
         Count($"check {mode}");
+        if (mode == OracleMode.AuthZen)
+        {
+            check = OracleAuthZen.Askable(check);
+            var pathBase = (step + replica) % 3;
+            Count($"check AuthZen path {pathBase}");
+            var decided = await OracleAuthZen.EvaluateAsync(authZen[replica], check, pathBase, $"oracle-{step}");
+            await JudgeAsync($"seed {seed}, step {step}, replica {replica}, AuthZEN path {pathBase}", check, decided, low, Interlocked.Read(ref _sent));
+            return;
+        }
+
         var response = await stack.Replicas[replica].CallAsync(Authorization, "CheckResources", request, CheckResourcesResponse.Parser, TimeSpan.FromSeconds(30));
         var high = Interlocked.Read(ref _sent);
         await JudgeAsync($"seed {seed}, step {step}, replica {replica}, {mode}", check, response, low, high);

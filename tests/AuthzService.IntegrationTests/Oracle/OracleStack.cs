@@ -64,6 +64,7 @@ internal sealed class OracleStack : IAsyncDisposable
             replicas[i] = await AuthzServiceInstance.StartAsync(new ServiceInstanceOptions(database, cerbos)
             {
                 Overrides = settings,
+                HttpListener = true,
                 ConfigureServices = services => services.AddSingleton(sp => markers.Decorate(replica, sp.GetRequiredService<PrincipalCacheInvalidation>())),
             }, cancellationToken);
             await CacheCluster.WaitForL2ConnectedAsync(replicas[i]);
