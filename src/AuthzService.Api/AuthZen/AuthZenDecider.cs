@@ -77,6 +77,9 @@ internal sealed class AuthZenDecider(InProcessPipeline pipeline, AuthorizationGr
     public async Task<ActionSearchOutcome> DecideActionsAsync(HttpContext httpContext, string requestId, AuthZenDecisionRequest evaluation, IReadOnlyList<string> candidates)
     {
         var context = new HttpServerCallContext(httpContext, CheckMethod);
+        // An action name CheckResources would refuse (over 128 characters, control characters) cannot be allowed through
+        // our API either: asking about it would fail the whole search, so it is no candidate.
+        candidates = [.. candidates.Where(RuleExtensions.BeValidIdText)];
         try
         {
             if (candidates.Count == 0)

@@ -35,6 +35,12 @@ public sealed class AuthZenPolicyDirectoryTests
               roles: ["*"]
             """);
         WritePolicy("locker", Locker("open"));
+        WritePolicy("shelf", $"""
+            # An action name CheckResources refuses (129 characters) beside a good one.
+            - actions: [put, {new string('x', 129)}]
+              effect: EFFECT_ALLOW
+              roles: [member]
+            """);
         WritePolicy("bin", """
             # Only a wildcard grants: nothing here can be enumerated.
             - actions: ["*"]
@@ -138,6 +144,15 @@ public sealed class AuthZenPolicyDirectoryTests
 
         Assert.AreEqual(HttpStatusCode.OK, response.Status, response.ToString());
         CollectionAssert.AreEqual(new[] { "open" }, Names(response), response.Body);
+    }
+
+    [TestMethod]
+    public async Task ActionSearch_DeclaredActionNameOurApiRefuses_LeftOutNotAFailure()
+    {
+        var response = await s_http.PostAsync($"/tenants/{Tenant}/access/v1/search/action", Search("shelf"));
+
+        Assert.AreEqual(HttpStatusCode.OK, response.Status, response.ToString());
+        CollectionAssert.AreEqual(new[] { "put" }, Names(response), response.Body);
     }
 
     [TestMethod]
