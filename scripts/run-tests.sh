@@ -60,6 +60,8 @@ else
     add "fuzz-smoke" 0 1 0
 fi
 
+# The randomized suites (revocation race, differential oracle) write what they tried here (SuiteReport.cs).
+export AUTHZ_SUITE_REPORT="$logdir/suite-report.txt"
 for proj in tests/*/*.csproj; do
     name=$(basename "$proj" .csproj)
     [[ $name == AuthzService.Testing ]] && continue
@@ -79,6 +81,12 @@ for proj in tests/*/*.csproj; do
         add "$name (did not run)" 0 1 0
     fi
 done
+
+if [[ -s $AUTHZ_SUITE_REPORT ]]; then
+    echo
+    echo "Randomized suites (seeds replay with AUTHZ_RACE_SEED / AUTHZ_ORACLE_SEED, docs/testing.md):"
+    cat "$AUTHZ_SUITE_REPORT"
+fi
 
 echo
 echo "Suites:"

@@ -165,6 +165,7 @@ public sealed class RevocationRaceTests
             string.Join(", ", perKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")) +
             "; Invalidate(policies)/policy epoch not raced: no revoke-able policy change on the shared Cerbos (PolicyReloadEndToEndTests, CachePolicyEpochTests cover reloads)");
         Report($"RACE: {Volatile.Read(ref _checks)} checks, {violations.Count} wrong answers (with a token, after the replica was notified, or after settling: wrong ALLOWs and missed grants)");
+        SuiteReport.Write($"RACE: seed={seed} rounds={denyTimes.Count} checks={Volatile.Read(ref _checks)} wrong={violations.Count}; revocation -> every replica denies: {Summary(denyTimes)}");
         Report($"RACE: revocation -> every replica denies (no token): {Summary(denyTimes)}");
         Report($"RACE: grant -> every replica allows (no token): {Summary(allowTimes)}");
         Report($"RACE: {overBound.Count} of {denyTimes.Count + allowTimes.Count} grants and revocations took longer than the documented typical {DocumentedTypical.TotalMilliseconds} ms " +

@@ -65,8 +65,10 @@ public sealed class DifferentialOracleTests
         }
 
         var elapsed = clock.Elapsed;
-        Report($"ORACLE: seed={seed} decisions={run.Decisions} allow={run.Allow} deny={run.DenyCount} stale-deny-within-bound={run.StaleDeny} " +
-            $"stale-allow-within-bound={run.StaleAllow} wrong={run.WrongDecisions}");
+        var summary = $"ORACLE: seed={seed} decisions={run.Decisions} allow={run.Allow} deny={run.DenyCount} stale-deny-within-bound={run.StaleDeny} " +
+            $"stale-allow-within-bound={run.StaleAllow} wrong={run.WrongDecisions}";
+        Report(summary);
+        SuiteReport.Write($"{summary} ({run.Writes} writes, {elapsed.TotalSeconds:F0} s)");
         Report($"ORACLE: {step} steps, {run.Writes} writes, {cerbos.Calls} distinct Cerbos requests, {elapsed.TotalSeconds:F1} s " +
             $"(load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores); " +
             string.Join(", ", run.Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}")));
