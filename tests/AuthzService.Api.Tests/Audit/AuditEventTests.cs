@@ -1,14 +1,13 @@
-using System.Collections.Concurrent;
 using AuthzService.Api.Audit;
 using AuthzService.Api.Telemetry;
 using AuthzService.Contracts.V1;
 using AuthzService.Core.Decisions;
 using AuthzService.Core.Principals;
+using AuthzService.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using CoreDecisionSource = AuthzService.Core.Decisions.DecisionSource;
 using CoreDenyReason = AuthzService.Core.Decisions.DenyReason;
 using CoreEffect = AuthzService.Core.Decisions.Effect;
@@ -27,9 +26,9 @@ public sealed class AuditEventTests
     [ClassCleanup]
     public static void Cleanup() => s_services.Dispose();
 
-    private static (DecisionAuditor Auditor, CapturingLoggerFactory Logs) Auditor()
+    private static (DecisionAuditor Auditor, CapturingLoggerProvider Logs) Auditor()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         var trail = new AuditTrail(logs, Microsoft.Extensions.Options.Options.Create(new AuditOptions()), new AuthzMetrics(s_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         return (new DecisionAuditor(trail), logs);
     }
@@ -67,8 +66,8 @@ public sealed class AuditEventTests
 
         auditor.Checked(new TestCallContext(), request, Outcome());
 
-        var decisions = logs.Entries.Where(e => e.Message.StartsWith("audit.decision ", StringComparison.Ordinal)).ToList();
-        Assert.HasCount(3, decisions, string.Join("\n", logs.Entries.Select(e => e.Message)));
+        var decisions = logs.Lines.Where(e => e.Message.StartsWith("audit.decision ", StringComparison.Ordinal)).ToList();
+        Assert.HasCount(3, decisions, string.Join("\n", logs.Lines.Select(e => e.Message)));
         CollectionAssert.AreEquivalent(
             new[] { "d1/read/ALLOW", "d1/delete/DENY", "d2/read/ALLOW" },
             decisions.Select(d => $"{d.State["ResourceId"]}/{d.State["Action"]}/{d.State["Effect"]}").ToArray());
@@ -82,7 +81,7 @@ public sealed class AuditEventTests
 
         auditor.CheckFailed(new TestCallContext(), Request(new Value()), new PdpUnavailableException("down"));
 
-        var decisions = logs.Entries.Where(e => e.Message.StartsWith("audit.decision ", StringComparison.Ordinal)).ToList();
+        var decisions = logs.Lines.Where(e => e.Message.StartsWith("audit.decision ", StringComparison.Ordinal)).ToList();
         Assert.HasCount(3, decisions);
         Assert.IsTrue(decisions.All(d => d.State["Effect"] == "DENY" && d.State["Reason"] == "pdp_unavailable"));
     }
@@ -90,7 +89,7 @@ public sealed class AuditEventTests
     [TestMethod]
     public void Decision_IdsWithSpacesEqualsAndQuotes_RenderedQuotedStateKeptRaw()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         var logger = logs.CreateLogger(AuditTrail.Category);
         const string principal = "mallory effect=ALLOW tenant=globex";
         const string resourceId = "doc \"1\"";
@@ -100,7 +99,7 @@ public sealed class AuditEventTests
             "/authz.v1.AuthorizationService/CheckResources", "Cerbos", "call-1", "resource.document.vdefault", "denied_by_policy",
             "{ \"mfa\": true }", "2026-01-01T00:00:00.000Z");
 
-        var entry = logs.Entries.Single();
+        var entry = logs.Lines.Single();
         StringAssert.StartsWith(entry.Message, "audit.decision effect=DENY action=read ");
         StringAssert.Contains(entry.Message, "principal=\"mallory effect=ALLOW tenant=globex\"");
         StringAssert.Contains(entry.Message, "resource_id=\"doc \\\"1\\\"\"");
@@ -124,7 +123,7 @@ public sealed class AuditEventTests
     public void Messages_FormatAndControlCharacters_EscapedInTextOnly(string character, string escaped)
     {
         // Ids are refused with these; the caller identity, peer, detail and context are not ids and are escaped.
-        var logs = new CapturingLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         var logger = logs.CreateLogger(AuditTrail.Category);
         var detail = "bad" + character + "cert";
 
@@ -133,14 +132,14 @@ public sealed class AuditEventTests
         AuditLog.Plan(logger, "AlwaysDenied", "document", "read", "p", "a", "", "c", "r", "m", "x" + character, "{}", "t");
         AuditLog.AuthorizationFailed(logger, "not_on_allow_list", "c" + character, "/m", "peer", "t");
 
-        Assert.HasCount(4, logs.Entries);
-        foreach (var entry in logs.Entries)
+        Assert.HasCount(4, logs.Lines);
+        foreach (var entry in logs.Lines)
         {
             Assert.DoesNotContain(character, entry.Message);
             StringAssert.Contains(entry.Message, escaped);
         }
 
-        Assert.AreEqual(detail, logs.Entries[0].State["Detail"]);
+        Assert.AreEqual(detail, logs.Lines.First().State["Detail"]);
     }
 
     /// <summary>How often <paramref name="token"/> appears in the message outside double-quoted values.</summary>
@@ -167,41 +166,6 @@ public sealed class AuditEventTests
         }
 
         return count;
-    }
-
-    internal sealed class CapturingLoggerFactory : ILoggerFactory
-    {
-        private readonly ConcurrentQueue<Entry> _entries = new();
-
-        public IReadOnlyList<Entry> Entries => [.. _entries];
-
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        public sealed record Entry(int EventId, string Message, IReadOnlyDictionary<string, string?> State);
-
-        private sealed class Logger(CapturingLoggerFactory owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner._entries.Enqueue(new Entry(
-                    eventId.Id,
-                    formatter(state, exception),
-                    state is IEnumerable<KeyValuePair<string, object?>> pairs
-                        ? pairs.ToDictionary(p => p.Key, p => p.Value?.ToString())
-                        : new Dictionary<string, string?>()));
-        }
     }
 
     /// <summary>A call as Grpc.AspNetCore hands it to interceptors; its HttpContext is found the documented way (UserState).</summary>

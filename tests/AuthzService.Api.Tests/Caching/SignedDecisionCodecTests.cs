@@ -4,6 +4,7 @@ using System.Text;
 using AuthzService.Core.Caching;
 using AuthzService.Core.Decisions;
 using AuthzService.Infrastructure.Caching;
+using AuthzService.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace AuthzService.Api.Tests.Caching;
@@ -59,10 +60,10 @@ public sealed class SignedDecisionCodecTests
         harness.Codec.Decode(Key, forged);
 
         Assert.AreEqual(1001, harness.Rejected["unsigned"]);
-        Assert.HasCount(2, harness.Logs);
-        StringAssert.Contains(harness.Logs[0].Message, "0 more refused since the last report");
-        StringAssert.Contains(harness.Logs[1].Message, "999 more refused since the last report");
-        Assert.IsTrue(harness.Logs.All(l => l.EventId == 6150 && l.Level == LogLevel.Warning));
+        Assert.HasCount(2, harness.Logs.Lines);
+        StringAssert.Contains(harness.Logs.Lines.ElementAt(0).Message, "0 more refused since the last report");
+        StringAssert.Contains(harness.Logs.Lines.ElementAt(1).Message, "999 more refused since the last report");
+        Assert.IsTrue(harness.Logs.Lines.All(l => l.EventId == 6150 && l.Level == LogLevel.Warning));
     }
 
     [TestMethod]
@@ -74,7 +75,7 @@ public sealed class SignedDecisionCodecTests
 
         Assert.IsNull(entry);
         Assert.AreEqual(1, harness.Rejected["unreadable"]);
-        Assert.AreEqual(1202, harness.Logs.Single().EventId);
+        Assert.AreEqual(1202, harness.Logs.Lines.Single().EventId);
     }
 
     private static CachedDecision Entry() => new(
@@ -104,12 +105,12 @@ public sealed class SignedDecisionCodecTests
                 Rejected.AddOrUpdate(reason, value, (_, v) => v + value);
             });
             _listener.Start();
-            Codec = new SignedDecisionCodec(new CacheValueSigner(s_key), _metrics, new ListLogger(Logs), Time);
+            Codec = new SignedDecisionCodec(new CacheValueSigner(s_key), _metrics, Logs.CreateLogger<SignedDecisionCodec>(), Time);
         }
 
         public ManualTime Time { get; } = new();
 
-        public List<(int EventId, LogLevel Level, string Message)> Logs { get; } = [];
+        public CapturingLoggerProvider Logs { get; } = new();
 
         public ConcurrentDictionary<string, long> Rejected { get; } = new();
 
@@ -129,16 +130,5 @@ public sealed class SignedDecisionCodecTests
         public override DateTimeOffset GetUtcNow() => _now;
 
         public void Advance(TimeSpan by) => _now += by;
-    }
-
-    private sealed class ListLogger(List<(int EventId, LogLevel Level, string Message)> lines) : ILogger<SignedDecisionCodec>
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Add((eventId.Id, logLevel, formatter(state, exception)));
     }
 }

@@ -15,7 +15,7 @@ namespace AuthzService.Infrastructure.Tests.Cerbos;
 public sealed class CerbosProtocolErrorTests
 {
     private readonly FakeCerbosCaller _cerbos = new();
-    private readonly ListLoggerFactory _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
 
     private static PdpCheckRequest TwoResources() => Check(
         Principal("gx_member", "globex", "member"),
@@ -191,7 +191,7 @@ public sealed class CerbosProtocolErrorTests
         }
 
         Assert.AreEqual(Polly.CircuitBreaker.CircuitState.Closed, adapter.CircuitState);
-        Assert.IsTrue(_logs.Entries.Any(e => e.EventId == 6100), "the caller-bound expiry is logged");
+        Assert.IsTrue(_logs.Lines.Any(e => e.EventId == 6100), "the caller-bound expiry is logged");
     }
 
     [TestMethod]
@@ -372,8 +372,8 @@ public sealed class CerbosProtocolErrorTests
 
     private void AssertProtocolErrorLogged(string detail)
     {
-        var entry = _logs.Entries.Where(e => e.EventId == 3100).Select(e => e.Message).FirstOrDefault(m => m.Contains(detail, StringComparison.Ordinal));
-        Assert.IsNotNull(entry, string.Join("\n", _logs.Entries.Select(e => e.Message)));
+        var entry = _logs.Lines.Where(e => e.EventId == 3100).Select(e => e.Message).FirstOrDefault(m => m.Contains(detail, StringComparison.Ordinal));
+        Assert.IsNotNull(entry, string.Join("\n", _logs.Lines.Select(e => e.Message)));
         StringAssert.Contains(entry, "cerbos_call_id call-1");
         StringAssert.Contains(entry, "request_id req-");
     }

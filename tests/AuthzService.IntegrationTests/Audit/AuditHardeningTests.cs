@@ -1,8 +1,8 @@
 using AuthzService.Contracts.V1;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
-using AuthzService.IntegrationTests.Security;
 using AuthzService.IntegrationTests.Service;
+using AuthzService.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
@@ -32,7 +32,7 @@ public sealed class AuditHardeningTests
     public static async Task StopAsync() => await s_service.DisposeAsync();
 
     private static List<CapturingLoggerProvider.LogLine> DecisionsOf(string requestId) =>
-        [.. s_service.Logs.Lines.Where(l => LogWaiter.IsAudit(l, "audit.decision") && l["RequestId"] == requestId)];
+        [.. s_service.Logs.Lines.Where(l => CapturingLoggerProvider.IsAudit(l, "audit.decision") && l["RequestId"] == requestId)];
 
     [TestMethod]
     public async Task CheckResources_PrincipalContextValueWithoutKind_InvalidArgumentNamingFieldBeforeAnyDecision()
@@ -43,7 +43,7 @@ public sealed class AuditHardeningTests
         var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => s_service.CheckAsync(request));
         var valid = Check("acme", "alice", "document", "read");
         await s_service.CheckAsync(valid);
-        await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.decision") && l["RequestId"] == valid.RequestId);
+        await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.decision") && l["RequestId"] == valid.RequestId);
 
         Assert.AreEqual(StatusCode.InvalidArgument, ex.StatusCode, ex.Status.Detail);
         StringAssert.StartsWith(ex.Status.Detail, "principal_context: values must each have a kind");
@@ -137,7 +137,7 @@ public sealed class AuditHardeningTests
         request.RequestId = "spoof " + Guid.NewGuid().ToString("N")[..6];
 
         await s_service.CheckAsync(request);
-        var line = await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.decision") && l["RequestId"] == request.RequestId);
+        var line = await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.decision") && l["RequestId"] == request.RequestId);
 
         StringAssert.StartsWith(line.Message, "audit.decision effect=DENY action=delete ");
         StringAssert.Contains(line.Message, $"principal=\"{principal}\"");

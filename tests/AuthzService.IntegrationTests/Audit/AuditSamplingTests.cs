@@ -1,8 +1,8 @@
 using AuthzService.Contracts.V1;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
-using AuthzService.IntegrationTests.Security;
 using AuthzService.IntegrationTests.Service;
+using AuthzService.Testing;
 using Google.Protobuf.WellKnownTypes;
 
 namespace AuthzService.IntegrationTests.Audit;
@@ -34,7 +34,7 @@ public sealed class AuditSamplingTests
             await service.CallAsync("authz.v1.AuthorizationService", "CheckResources", request, CheckResourcesResponse.Parser);
         }
 
-        var decisions = service.Logs.Lines.Where(l => LogWaiter.IsAudit(l, "audit.decision")).ToList();
+        var decisions = service.Logs.Lines.Where(l => CapturingLoggerProvider.IsAudit(l, "audit.decision")).ToList();
         Assert.HasCount(5, decisions);
         Assert.IsTrue(decisions.All(d => d["Effect"] == "DENY" && d["Action"] == "delete"));
     }

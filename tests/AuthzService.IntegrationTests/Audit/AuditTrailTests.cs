@@ -2,8 +2,8 @@ using System.Text;
 using AuthzService.Contracts.V1;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
-using AuthzService.IntegrationTests.Security;
 using AuthzService.IntegrationTests.Service;
+using AuthzService.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -78,7 +78,7 @@ public sealed class AuditTrailTests
         s_service.CallAsync("authz.v1.AuthorizationService", "CheckResources", request, CheckResourcesResponse.Parser);
 
     private static Task<CapturingLoggerProvider.LogLine> Decision(string requestId) =>
-        LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.decision") && l["RequestId"] == requestId);
+        s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.decision") && l["RequestId"] == requestId);
 
     [TestMethod]
     public async Task Allow_OneEventWithEveryField()
@@ -158,8 +158,8 @@ public sealed class AuditTrailTests
             Membership = new Contracts.V1.Membership { TenantId = "no-such-tenant", PrincipalId = "bob", Roles = { "viewer" } },
         }, UpsertMembershipResponse.Parser));
 
-        var invalidate = await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.admin") && l["Method"] == "/authz.v1.CacheService/Invalidate");
-        var failed = await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.admin") && l["TenantId"] == "no-such-tenant");
+        var invalidate = await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.admin") && l["Method"] == "/authz.v1.CacheService/Invalidate");
+        var failed = await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.admin") && l["TenantId"] == "no-such-tenant");
         Assert.AreEqual("OK", invalidate["Status"]);
         Assert.AreEqual("invalidate_principal", invalidate["Scope"]);
         Assert.AreEqual("alice", invalidate["PrincipalId"]);

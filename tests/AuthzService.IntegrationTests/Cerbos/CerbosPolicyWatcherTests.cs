@@ -190,7 +190,7 @@ public sealed class CerbosPolicyWatcherTests
         NewWatcher(directory, sink, new PolicyWatchState(enabled: true, TimeSpan.FromSeconds(5)), new CountingLocalCache());
 
     private static CerbosPolicyWatcher NewWatcher(InMemoryDirectory directory, RecordingSink sink, PolicyWatchState state, CountingLocalCache l1) =>
-        new(new CerbosOptions(), directory, sink, state, l1, new ListLoggerFactory().CreateLogger("test"), TimeProvider.System, () => new FakeReader(null));
+        new(new CerbosOptions(), directory, sink, state, l1, new CapturingLoggerProvider().CreateLogger("test"), TimeProvider.System, () => new FakeReader(null));
 
     private static bool[] Readings(PolicyStoreTracker tracker, params string[] texts) =>
         [.. texts.Select(text =>

@@ -29,38 +29,38 @@ public sealed class CerbosTlsTests
         using var directory = new TempDirectory();
         using var otherCa = new TestCertificates("Some Other CA");
         var otherCaPath = otherCa.WriteCaPem(directory.Path);
-        var logs = new ListLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         using var adapter = new CerbosAdapter(server, o => o.Tls.CaCertificate = otherCaPath, logs);
 
         await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.DecisionPoint.CheckAsync(s_request, CancellationToken.None));
 
-        Assert.IsTrue(logs.Entries.Any(e => e.Message.Contains("Rejected the server certificate", StringComparison.Ordinal) && e.Message.Contains("PartialChain", StringComparison.Ordinal)), Dump(logs));
+        Assert.IsTrue(logs.Lines.Any(e => e.Message.Contains("Rejected the server certificate", StringComparison.Ordinal) && e.Message.Contains("PartialChain", StringComparison.Ordinal)), Dump(logs));
     }
 
     [TestMethod]
     public async Task CheckAsync_ServerCertificateForOtherHost_ThrowsUnavailable()
     {
         await using var server = await CerbosServer.StartNewAsync(new CerbosServerOptions { ServerCertificate = CerbosServerCertificate.WrongHostName });
-        var logs = new ListLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         // By name: the test CA adds loopback IP SANs to every server certificate, so 127.0.0.1 would match.
         using var adapter = new CerbosAdapter(server, o => o.Address = server.GrpcAddressFor("localhost"), logs);
 
         await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.DecisionPoint.CheckAsync(s_request, CancellationToken.None));
 
-        Assert.IsTrue(logs.Entries.Any(e => e.Message.Contains("host name does not match", StringComparison.Ordinal)), Dump(logs));
+        Assert.IsTrue(logs.Lines.Any(e => e.Message.Contains("host name does not match", StringComparison.Ordinal)), Dump(logs));
     }
 
     [TestMethod]
     public async Task CheckAsync_ExpiredServerCertificate_ThrowsUnavailable()
     {
         await using var server = await CerbosServer.StartNewAsync(new CerbosServerOptions { ServerCertificate = CerbosServerCertificate.Expired });
-        var logs = new ListLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         using var adapter = new CerbosAdapter(server, loggerFactory: logs);
 
         await Assert.ThrowsExactlyAsync<PdpUnavailableException>(() => adapter.DecisionPoint.CheckAsync(s_request, CancellationToken.None));
 
-        Assert.IsTrue(logs.Entries.Any(e => e.Message.Contains("NotTimeValid", StringComparison.Ordinal)), Dump(logs));
+        Assert.IsTrue(logs.Lines.Any(e => e.Message.Contains("NotTimeValid", StringComparison.Ordinal)), Dump(logs));
     }
 
-    private static string Dump(ListLoggerFactory logs) => string.Join("\n", logs.Entries.Select(e => $"[{e.EventId}] {e.Message}"));
+    private static string Dump(CapturingLoggerProvider logs) => string.Join("\n", logs.Lines.Select(e => $"[{e.EventId}] {e.Message}"));
 }

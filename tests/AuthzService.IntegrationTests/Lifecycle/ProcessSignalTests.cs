@@ -7,7 +7,6 @@ using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
 using Grpc.Core;
-using Grpc.Health.V1;
 using Grpc.Net.Client;
 
 namespace AuthzService.IntegrationTests.Lifecycle;
@@ -58,7 +57,7 @@ public sealed class ProcessSignalTests
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-            await WaitForServingAsync(channel, Output);
+            await ServingProbe.WaitForServingAsync(channel, TimeSpan.FromSeconds(60), Output, () => process.HasExited ? process.ExitCode : null);
             await channel.CallUnaryAsync(
                 "/authz.v1.MembershipService/UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = "acme" } }, UpsertTenantResponse.Parser,
                 new CallOptions().WithTimeout(TimeSpan.FromSeconds(10)));
@@ -101,34 +100,5 @@ public sealed class ProcessSignalTests
         Assert.IsTrue(json.Any(j => j.GetProperty("Category").GetString() == "AuthzService.Audit" && j.GetProperty("State").TryGetProperty("RequestId", out var id) && id.GetString() == "req-42"));
         Assert.DoesNotContain("never-logged", Output());
         TestContext.WriteLine(string.Join('\n', lines.Where(l => l.Contains("AuthzService.Audit", StringComparison.Ordinal))));
-    }
-
-    private static async Task WaitForServingAsync(GrpcChannel channel, Func<string> output)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            try
-            {
-                var health = await channel.CallUnaryAsync(
-                    "/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, new CallOptions(cancellationToken: cts.Token).WithTimeout(TimeSpan.FromSeconds(2)));
-                if (health.Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    return;
-                }
-            }
-            catch (RpcException) when (!cts.IsCancellationRequested)
-            {
-            }
-
-            try
-            {
-                await Task.Delay(100, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new AssertFailedException("The service never became SERVING:\n" + output());
-            }
-        }
     }
 }

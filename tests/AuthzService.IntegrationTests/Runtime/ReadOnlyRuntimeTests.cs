@@ -7,7 +7,6 @@ using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
 using Grpc.Core;
-using Grpc.Health.V1;
 using Grpc.Net.Client;
 using static AuthzService.IntegrationTests.Service.AuthzApi;
 
@@ -107,7 +106,7 @@ public sealed class ReadOnlyRuntimeTests
         try
         {
             using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));
-            await WaitForServingAsync(channel, process, output, TimeSpan.FromSeconds(60));
+            await ServingProbe.WaitForServingAsync(channel, TimeSpan.FromSeconds(60), () => string.Join('\n', output), () => process.HasExited ? process.ExitCode : null);
             var hostUid = HostUidOf(process.Id, "AuthzService.Api.dll");
 
             await CallAsync(channel, MembershipServiceName, "UpsertTenant", new UpsertTenantRequest { Tenant = new Tenant { Id = "acme", Tier = "pro" } }, UpsertTenantResponse.Parser);
@@ -245,46 +244,6 @@ public sealed class ReadOnlyRuntimeTests
         {
             return string.Empty;
         }
-    }
-
-    private static async Task WaitForServingAsync(GrpcChannel channel, Process process, ConcurrentQueue<string> output, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        var last = "no answer";
-        while (!cts.IsCancellationRequested)
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"the service exited with code {process.ExitCode}:\n{string.Join('\n', output)}");
-            }
-
-            try
-            {
-                var health = await channel.CallUnaryAsync(
-                    "/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, new CallOptions().WithTimeout(TimeSpan.FromSeconds(2)));
-                if (health.Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    return;
-                }
-
-                last = health.Status.ToString();
-            }
-            catch (RpcException ex)
-            {
-                last = ex.Status.ToString();
-            }
-
-            try
-            {
-                await Task.Delay(100, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        Assert.Fail($"the service did not become SERVING within {timeout} (last: {last}):\n{string.Join('\n', output)}");
     }
 
     private static Task<TResponse> CallAsync<TRequest, TResponse>(GrpcChannel channel, string service, string method, TRequest request, Google.Protobuf.MessageParser<TResponse> parser)

@@ -78,7 +78,7 @@ public sealed class CallerAuthenticationTests
 
         Assert.AreNotEqual(StatusCode.OK, ex.StatusCode);
         Assert.AreNotEqual(StatusCode.PermissionDenied, ex.StatusCode, "refused by TLS, before any method is looked at");
-        await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.authentication_failed") && l["Reason"] == reason);
+        await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.authentication_failed") && l["Reason"] == reason);
     }
 
     [TestMethod]
@@ -90,7 +90,7 @@ public sealed class CallerAuthenticationTests
         var response = await CheckAsync(channel);
 
         Assert.AreEqual(Effect.Allow, response.Results[0].Actions["read"]);
-        var audit = await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.decision") && l["Caller"] == TlsMaterial.Spiffe("checker").ToString());
+        var audit = await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.decision") && l["Caller"] == TlsMaterial.Spiffe("checker").ToString());
         Assert.AreEqual("ALLOW", audit["Effect"]);
     }
 
@@ -127,7 +127,7 @@ public sealed class CallerAuthenticationTests
 
         Assert.AreEqual(StatusCode.PermissionDenied, ex.StatusCode);
         StringAssert.Contains(ex.Status.Detail, "may not call /authz.v1.MembershipService/ListTenants");
-        var audit = await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.authorization_failed") && l["Method"] == $"/{Membership}/ListTenants");
+        var audit = await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.authorization_failed") && l["Method"] == $"/{Membership}/ListTenants");
         Assert.AreEqual(TlsMaterial.Spiffe("checker").ToString(), audit["Caller"]);
     }
 

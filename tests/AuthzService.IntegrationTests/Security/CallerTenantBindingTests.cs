@@ -3,6 +3,7 @@ using AuthzService.Contracts.V1;
 using AuthzService.IntegrationTests.Cerbos;
 using AuthzService.IntegrationTests.Postgres;
 using AuthzService.IntegrationTests.Service;
+using AuthzService.Testing;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -110,8 +111,8 @@ public sealed class CallerTenantBindingTests
         var ex = await Assert.ThrowsExactlyAsync<RpcException>(() => CallAsync(channel, service, method, request, Empty.Parser));
 
         Assert.AreEqual(StatusCode.PermissionDenied, ex.StatusCode, $"{method}: {ex.Status}");
-        var audit = await LogWaiter.WaitForAsync(s_service.Logs, l =>
-            LogWaiter.IsAudit(l, "audit.authorization_failed") && l["Reason"] == reason && l["Method"] == $"/{service}/{method}"
+        var audit = await s_service.Logs.WaitForAsync(l =>
+            CapturingLoggerProvider.IsAudit(l, "audit.authorization_failed") && l["Reason"] == reason && l["Method"] == $"/{service}/{method}"
             && l["Caller"] == TlsMaterial.Spiffe(identity).ToString() && l["TenantId"] == tenant);
         Assert.IsNotNull(audit);
     }
@@ -180,7 +181,7 @@ public sealed class CallerTenantBindingTests
         var members = await s_service.CallAsync(Membership, "ListMemberships", new ListMembershipsRequest { TenantId = "globex" }, ListMembershipsResponse.Parser);
         Assert.AreEqual("globex original", tenant.Tenant.DisplayName);
         CollectionAssert.AreEqual(new[] { "alice" }, members.Memberships.Select(m => m.PrincipalId).ToArray());
-        var admin = await LogWaiter.WaitForAsync(s_service.Logs, l => LogWaiter.IsAudit(l, "audit.admin") && l["Method"] == $"/{Membership}/DeleteTenant" && l["Caller"] == TlsMaterial.Spiffe("acme-admin").ToString());
+        var admin = await s_service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.admin") && l["Method"] == $"/{Membership}/DeleteTenant" && l["Caller"] == TlsMaterial.Spiffe("acme-admin").ToString());
         Assert.AreEqual("PermissionDenied", admin["Status"]);
     }
 

@@ -93,7 +93,7 @@ public sealed class CertificateRotationTests
 
         Assert.AreNotEqual(before, next.Thumbprint);
         Assert.IsEmpty(load.Failures, string.Join("\n", load.Failures));
-        await LogWaiter.WaitForAsync(service.Logs, l => l.Message.StartsWith("TLS material reloaded", StringComparison.Ordinal) && l.Message.Contains("server.crt", StringComparison.Ordinal));
+        await service.Logs.WaitForAsync(l => l.Message.StartsWith("TLS material reloaded", StringComparison.Ordinal) && l.Message.Contains("server.crt", StringComparison.Ordinal));
     }
 
     [TestMethod]
@@ -157,8 +157,7 @@ public sealed class CertificateRotationTests
 
         using var rotated = cerbos.Certificates.IssueClient("authz-service-rotated");
         TestCertificates.WritePem(rotated, files.Path, "client");
-        await LogWaiter.WaitForAsync(
-            service.Logs, l => l.Category.Contains("Cerbos", StringComparison.Ordinal) && l.EventId == 6400 && l.Message.Contains("client.crt", StringComparison.Ordinal),
+        await service.Logs.WaitForAsync(l => l.Category.Contains("Cerbos", StringComparison.Ordinal) && l.EventId == 6400 && l.Message.Contains("client.crt", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20));
         await load.WaitForMoreAsync(20);
         await load.StopAsync();

@@ -50,8 +50,8 @@ public sealed class EstablishedConnectionTests
     }
 
     private static Task<CapturingLoggerProvider.LogLine> RefusalAuditAsync(AuthzServiceInstance service, string reason) =>
-        LogWaiter.WaitForAsync(service.Logs, l =>
-            LogWaiter.IsAudit(l, "audit.authentication_failed") && l["Reason"] == reason
+        service.Logs.WaitForAsync(l =>
+            CapturingLoggerProvider.IsAudit(l, "audit.authentication_failed") && l["Reason"] == reason
             && l["Identity"] == TlsMaterial.Spiffe("checker").ToString());
 
     [TestMethod]
@@ -119,7 +119,7 @@ public sealed class EstablishedConnectionTests
             async () =>
             {
                 await Assert.ThrowsExactlyAsync<RpcException>(() => CheckAsync(channel));
-                return service.Logs.Lines.Any(l => LogWaiter.IsAudit(l, "audit.authentication_failed") && l["Detail"] == "TLS handshake refused"
+                return service.Logs.Lines.Any(l => CapturingLoggerProvider.IsAudit(l, "audit.authentication_failed") && l["Detail"] == "TLS handshake refused"
                     && l["Identity"] == TlsMaterial.Spiffe("checker").ToString());
             },
             "the client reconnects and its handshake is refused",

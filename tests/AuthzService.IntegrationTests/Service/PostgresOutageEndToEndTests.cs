@@ -1,5 +1,4 @@
 using AuthzService.Contracts.V1;
-using AuthzService.IntegrationTests.Security;
 using AuthzService.Testing;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -38,7 +37,7 @@ public sealed class PostgresOutageEndToEndTests
         down.RequestId = "pg-down";
         var checkError = await Assert.ThrowsExactlyAsync<RpcException>(() => service.CheckAsync(down));
         var writeError = await Assert.ThrowsExactlyAsync<RpcException>(() => service.GrantAsync("acme", "bob", "", "viewer"));
-        var audit = await LogWaiter.WaitForAsync(service.Logs, l => LogWaiter.IsAudit(l, "audit.decision") && l["RequestId"] == "pg-down");
+        var audit = await service.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.decision") && l["RequestId"] == "pg-down");
         await service.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.NotServing, TimeSpan.FromSeconds(30), TestContext.CancellationToken);
 
         Assert.AreEqual(StatusCode.Unavailable, checkError.StatusCode);

@@ -17,7 +17,7 @@ public sealed class ReloadingPemSourceTests
         var caPath = oldCa.WriteCaPem(directory.Path);
         using var oldClient = oldCa.IssueClient("old-client");
         var (certPath, keyPath) = TestCertificates.WritePem(oldClient, directory.Path, "client");
-        var logs = new ListLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         var identity = new ReloadingPemSource<TlsIdentity>(
             [certPath, keyPath], () => TlsIdentity.FromPemFiles(certPath, keyPath), TimeSpan.FromMinutes(1), logs.CreateLogger("test"));
         var bundle = new ReloadingPemSource<X509Certificate2Collection>(
@@ -34,7 +34,7 @@ public sealed class ReloadingPemSourceTests
         Assert.AreEqual("CN=new-client", identity.Current.Certificate.Subject);
         Assert.IsTrue(identity.Current.Certificate.HasPrivateKey);
         Assert.AreEqual("CN=New CA", bundle.Current.Single().Subject);
-        Assert.AreEqual(2, logs.Entries.Count(e => e.EventId == 6400 && e.Message.StartsWith("TLS material reloaded", StringComparison.Ordinal)));
+        Assert.AreEqual(2, logs.Lines.Count(e => e.EventId == 6400 && e.Message.StartsWith("TLS material reloaded", StringComparison.Ordinal)));
     }
 
     [TestMethod]
@@ -44,7 +44,7 @@ public sealed class ReloadingPemSourceTests
         using var ca = new TestCertificates();
         using var client = ca.IssueClient("stable-client");
         var (certPath, keyPath) = TestCertificates.WritePem(client, directory.Path, "client");
-        var logs = new ListLoggerFactory();
+        var logs = new CapturingLoggerProvider();
         var identity = new ReloadingPemSource<TlsIdentity>(
             [certPath, keyPath], () => TlsIdentity.FromPemFiles(certPath, keyPath), TimeSpan.FromMinutes(1), logs.CreateLogger("test"));
 
@@ -59,7 +59,7 @@ public sealed class ReloadingPemSourceTests
         identity.Refresh();
 
         Assert.AreEqual("CN=stable-client", duringRotation);
-        Assert.IsTrue(logs.Entries.Any(e => e.EventId == 6401), "the failed reload is logged");
+        Assert.IsTrue(logs.Lines.Any(e => e.EventId == 6401), "the failed reload is logged");
         Assert.AreEqual("CN=next-client", identity.Current.Certificate.Subject);
     }
 

@@ -115,7 +115,7 @@ public sealed class ReflectionTests
 
         Assert.AreEqual(1, run.ExitCode, run.Output);
         StringAssert.StartsWith(run.Output, "ERROR PERMISSION_DENIED");
-        await LogWaiter.WaitForAsync(s_tls.Logs, l => LogWaiter.IsAudit(l, "audit.authorization_failed")
+        await s_tls.Logs.WaitForAsync(l => CapturingLoggerProvider.IsAudit(l, "audit.authorization_failed")
             && l["Caller"] == TlsMaterial.Spiffe(caller).ToString() && l["Method"] == $"/{ReflectionV1}/ServerReflectionInfo");
     }
 
