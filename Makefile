@@ -81,6 +81,10 @@ soak: tools build ## Soaks: RevocationRaceTests with AUTHZ_RACE_ROUNDS (default 
 		$(DOTNET) test tests/AuthzService.IntegrationTests -c $(CONFIG) --no-build --nologo \
 		--filter "FullyQualifiedName~Cache.RevocationRaceTests|FullyQualifiedName~Oracle.DifferentialOracleTests" --logger "console;verbosity=detailed"
 
+.PHONY: fuzz
+fuzz: dotnet-tools ## Coverage-guided fuzzing (AFL++ with SharpFuzz) of every fuzz target, FUZZ_SECONDS each (default 120); FUZZ_TARGETS picks some
+	@scripts/fuzz.sh "$(CONFIG)"
+
 .PHONY: run
 run: tools build ## Start a local stack (PostgreSQL, Cerbos, Redis) with demo data and run the service on 127.0.0.1:50051
 	@scripts/run-local.sh "$(CONFIG)"

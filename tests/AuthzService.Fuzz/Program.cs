@@ -5,6 +5,7 @@ using AuthzService.Fuzz;
 //   smoke [TARGET...]      corpus + seeded mutations per target (4000, pem 1000; FUZZ_MUTATIONS sets all); FUZZ_SEED (default 14004)
 //   replay TARGET FILE...  one target over the given files (a crash AFL++ saved, a failing smoke input)
 //   afl TARGET             under afl-fuzz: SharpFuzz's persistent loop (needs SharpFuzz-instrumented assemblies)
+//   dict TARGET FILE       writes the target's dictionary for afl-fuzz -x
 //   seed DIR               writes the generated seed files (the committed corpus was made with it)
 //   list                   the targets
 var command = args.Length > 0 ? args[0] : "help";
@@ -76,12 +77,21 @@ switch (command)
             return 0;
         }
 
+    case "dict" when rest.Count == 2:
+        {
+            // The target's tokens as an AFL++ dictionary (-x): one quoted token a line, bytes outside printable ASCII as \xNN.
+            var lines = FuzzTargets.Find(rest[0]).Dictionary.Select((token, i) =>
+                $"token_{i}=\"{string.Concat(token.Select(b => b is >= 0x20 and < 0x7f and not (byte)'"' and not (byte)'\\' ? ((char)b).ToString() : $"\\x{b:x2}"))}\"");
+            File.WriteAllLines(rest[1], lines);
+            return 0;
+        }
+
     case "seed" when rest.Count == 1:
         Seeds.Write(rest[0]);
         return 0;
 
     default:
-        Console.Error.WriteLine("usage: AuthzService.Fuzz list | smoke [TARGET...] | replay TARGET FILE... | afl TARGET | seed DIR");
+        Console.Error.WriteLine("usage: AuthzService.Fuzz list | smoke [TARGET...] | replay TARGET FILE... | afl TARGET | dict TARGET FILE | seed DIR");
         return 2;
 }
 

@@ -88,7 +88,9 @@ internal static class AuthZenRequestReader
         if (facts.Fields.Count > 0)
         {
             principalContext[ReservedProperty] = Value.ForStruct(facts);
-            principalKey += '\u001f' + facts.ToString();
+            // The JSON as sent, like the properties above: protobuf's JSON form of the facts throws on what JSON
+            // allows and it does not (an empty member name, found by fuzzing, issue 14 point 4).
+            principalKey += '\u001f' + context?.GetRawText() + '\u001f' + actionProperties?.GetRawText();
         }
 
         string? type = null, id = null;

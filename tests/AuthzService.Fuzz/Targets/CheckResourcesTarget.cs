@@ -2,6 +2,8 @@ using System.Text;
 using AuthzService.Api.Mapping;
 using AuthzService.Api.Validation;
 using AuthzService.Contracts.V1;
+using AuthzService.Core.Caching;
+using AuthzService.Core.Decisions;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -10,7 +12,7 @@ namespace AuthzService.Fuzz.Targets;
 /// <summary>
 /// CheckResources as the gRPC stack receives it: protobuf bytes parsed by the generated parser, the request
 /// validator (through <see cref="RequestValidation.ThrowIfInvalid{T}"/>, as the validation interceptor runs it), then
-/// the mapping to the domain command. Contract: <see cref="InvalidProtocolBufferException"/> (not a message) or an
+/// the mapping to the domain query and the decision cache key of each resource. Contract: <see cref="InvalidProtocolBufferException"/> (not a message) or an
 /// INVALID_ARGUMENT <see cref="RpcException"/> naming fields; a request the validator passes maps without an
 /// exception into a command that carries exactly the request's tenant, principal and resources.
 /// </summary>
@@ -20,7 +22,7 @@ internal sealed class CheckResourcesTarget : FuzzTarget
 
     public override string Name => "check-resources";
 
-    public override string Description => "CheckResourcesRequest protobuf bytes -> parser -> CheckResourcesRequestValidator -> CheckMapping.ToCommand";
+    public override string Description => "CheckResourcesRequest protobuf bytes -> parser -> CheckResourcesRequestValidator -> CheckMapping.ToCommand -> DecisionCacheKey.For";
 
     public override IReadOnlyList<byte[]> Dictionary { get; } =
     [
@@ -64,6 +66,17 @@ internal sealed class CheckResourcesTarget : FuzzTarget
             FuzzTargets.Require(
                 mapped.Kind == asked.Resource.Kind && mapped.Id == asked.Resource.Id && mapped.Actions.SequenceEqual(asked.Actions),
                 $"resource {i} was mapped to another kind, id or actions");
+        }
+
+        // The decision cache key of every resource (the canonical hashing of hostile attribute trees): total and pure.
+        var stamp = new DecisionStamp(command.Principal.TenantId, 1, command.Principal.PrincipalId, 1, 1);
+        var principal = new PdpPrincipal(command.Principal.PrincipalId, ["member"], new Dictionary<string, object?> { ["context"] = command.Principal.Context }, "acme");
+        foreach (var resource in command.Resources)
+        {
+            var pdp = new PdpResource(resource.Kind, resource.Id, resource.Attributes, resource.PolicyVersion, "acme", resource.Actions);
+            var key = DecisionCacheKey.For("authz:", "rev", stamp, principal, pdp, command.AuxJwt, command.AuxKeySetId);
+            FuzzTargets.Require(key == DecisionCacheKey.For("authz:", "rev", stamp, principal, pdp with { }, command.AuxJwt, command.AuxKeySetId),
+                "the decision cache key is not a function of its inputs");
         }
 
         // A token the validator accepted is one this service issued, read as it was written.
