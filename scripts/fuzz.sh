@@ -41,6 +41,9 @@ for target in $targets; do
     # -t: generous per-input limit (the first inputs JIT-compile); -m none: the .NET runtime reserves far more than it uses.
     afl-fuzz -i "tests/AuthzService.Fuzz/corpus/$target" -o "$dir" -V "$seconds" -t 5000 -m none -x "$dir/dictionary.txt" \
         -- dotnet "$bin/AuthzService.Fuzz.dll" afl "$target" >"$dir/afl.log" 2>&1 || { tail -30 "$dir/afl.log"; found=1; }
+    if grep -q "No instrumentation detected" "$dir/afl.log"; then
+        echo "fuzz: afl-fuzz saw no coverage from $target: were the assemblies in $bin rebuilt after instrumenting (a build running meanwhile)? Run make fuzz again."
+    fi
     stats="$dir/default/fuzzer_stats"
     if [[ ! -f $stats ]]; then
         summary+=("FUZZ-AFL: target=$target did not run (see $dir/afl.log)"); found=1; continue
