@@ -48,11 +48,16 @@ else
     add "ci-gates" 0 1 0
 fi
 
+# The randomized suites (revocation race, differential oracle) write what they tried here (SuiteReport.cs);
+# the fuzz smoke run adds its per-target lines.
+export AUTHZ_SUITE_REPORT="$logdir/suite-report.txt"
+
 # Fuzz smoke (issue 14 point 4): the committed corpus plus seeded mutations through every fuzz target of
 # tests/AuthzService.Fuzz, one "FUZZ: target=..." line each (`make fuzz` is the coverage-guided AFL++ run).
 fuzz_dll="tests/AuthzService.Fuzz/bin/$config/net10.0/AuthzService.Fuzz.dll"
 if fuzz_out=$(dotnet "$fuzz_dll" smoke 2>&1); then :; else broken=1; fi
 head -200 <<<"$fuzz_out"
+grep -E '^FUZZ: target=' <<<"$fuzz_out" >>"$AUTHZ_SUITE_REPORT" || true
 line=$(grep -E '^fuzz smoke: ' <<<"$fuzz_out" | tail -1)
 if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
     add "fuzz-smoke" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
@@ -60,8 +65,6 @@ else
     add "fuzz-smoke" 0 1 0
 fi
 
-# The randomized suites (revocation race, differential oracle) write what they tried here (SuiteReport.cs).
-export AUTHZ_SUITE_REPORT="$logdir/suite-report.txt"
 for proj in tests/*/*.csproj; do
     name=$(basename "$proj" .csproj)
     [[ $name == AuthzService.Testing ]] && continue
@@ -84,7 +87,7 @@ done
 
 if [[ -s $AUTHZ_SUITE_REPORT ]]; then
     echo
-    echo "Randomized suites (seeds replay with AUTHZ_RACE_SEED / AUTHZ_ORACLE_SEED, docs/testing.md):"
+    echo "Randomized suites (seeds replay with AUTHZ_RACE_SEED / AUTHZ_ORACLE_SEED / FUZZ_SEED, docs/testing.md):"
     cat "$AUTHZ_SUITE_REPORT"
 fi
 
