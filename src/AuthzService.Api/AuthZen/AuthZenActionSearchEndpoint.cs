@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using AuthzService.Infrastructure.Cerbos;
 using Microsoft.Extensions.Options;
 
@@ -44,34 +41,20 @@ internal sealed class AuthZenActionSearchEndpoint
                 return;
             }
 
-            using var body = await _exchange.ReadBodyAsync(httpContext);
-            if (body is null)
-            {
-                return;
-            }
-
-            var root = body.RootElement;
-            var evaluation = AuthZenEvaluation.From(root);
-            var problems = new List<string>();
             // The action is what is searched for: the spec leaves the key out, and an action sent anyway is ignored.
-            var probe = AuthZenRequestReader.Read(evaluation, call.PathTenant, problems, actionName: "candidate");
-            var limit = ReadPage(root, problems, out var token);
-            if (probe is not null && problems.Count == 0 && _decider.Problems(probe) is { } invalid)
+            using var search = await AuthZenSearchRequest.ReadAsync(
+                _exchange, _decider, call, "action-search", ["subject", "resource", "context"],
+                (evaluation, problems) => AuthZenRequestReader.Read(evaluation, call.PathTenant, problems, actionName: "candidate"),
+                int.MaxValue, "no limit");
+            if (search is null)
             {
-                problems.Add(invalid);
-            }
-
-            if (probe is null || problems.Count > 0)
-            {
-                await AuthZenExchange.WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest, string.Join("; ", problems));
                 return;
             }
 
-            var fingerprint = Fingerprint(root, limit, call.PathTenant);
             var after = string.Empty;
-            if (token is not null)
+            if (search.Token is not null)
             {
-                if (Decode(token, fingerprint) is not { } resumed)
+                if (search.DecodeToken(1) is not [var resumed])
                 {
                     await AuthZenExchange.WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest,
                         "page.token: is not a next_token of this search (subject, resource, context and page.limit must stay the same)");
@@ -81,6 +64,8 @@ internal sealed class AuthZenActionSearchEndpoint
                 after = resumed;
             }
 
+            var probe = search.Probe;
+            var limit = search.Limit;
             var candidates = _catalog.ActionsOf(probe.ResourceType);
             var outcome = await _decider.DecideActionsAsync(httpContext, call.RequestId, probe, candidates);
             if (outcome.Error is { } error)
@@ -93,7 +78,7 @@ internal sealed class AuthZenActionSearchEndpoint
             var allowed = outcome.Allowed;
             var remaining = allowed.Where(a => string.CompareOrdinal(a, after) > 0).ToList();
             var page = limit == 0 ? remaining : remaining.Take(limit).ToList();
-            var next = page.Count < remaining.Count ? Encode(fingerprint, page[^1]) : string.Empty;
+            var next = page.Count < remaining.Count ? search.EncodeToken(page[^1]) : string.Empty;
             await AuthZenExchange.WriteJsonAsync(httpContext, w =>
             {
                 w.WriteStartObject();
@@ -121,72 +106,4 @@ internal sealed class AuthZenActionSearchEndpoint
                 w.WriteEndObject();
             });
         });
-
-    private static int ReadPage(JsonElement root, List<string> problems, out string? token)
-    {
-        token = null;
-        if (!root.TryGetProperty("page", out var page) || page.ValueKind == JsonValueKind.Null)
-        {
-            return 0;
-        }
-
-        if (page.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add($"page: must be a JSON object (got {AuthZenRequestReader.Kind(page)})");
-            return 0;
-        }
-
-        if (page.TryGetProperty("token", out var t) && t.ValueKind != JsonValueKind.Null)
-        {
-            if (t.ValueKind != JsonValueKind.String)
-            {
-                problems.Add($"page.token: must be a string (got {AuthZenRequestReader.Kind(t)})");
-            }
-            else if (t.GetString()!.Length > 0)
-            {
-                token = t.GetString();
-            }
-        }
-
-        if (!page.TryGetProperty("limit", out var l) || l.ValueKind == JsonValueKind.Null)
-        {
-            return 0;
-        }
-
-        if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out var limit) || limit < 0)
-        {
-            problems.Add($"page.limit: must be a non-negative integer (0: no limit) (got {l.GetRawText()})");
-            return 0;
-        }
-
-        return limit;
-    }
-
-    // What must stay the same across the pages of one search (the spec asks PDPs to refuse changes); action is not searched by.
-    private static string Fingerprint(JsonElement root, int limit, string? pathTenant)
-    {
-        var text = string.Join('\u001f', "action-search", Raw(root, "subject"), Raw(root, "resource"), Raw(root, "context"), limit, pathTenant);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-    }
-
-    private static string Raw(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? value.GetRawText() : string.Empty;
-
-    private static string Encode(string fingerprint, string lastAction) =>
-        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new[] { fingerprint, lastAction }))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>The last action of the previous page, or null when the token is not one of this search.</summary>
-    private static string? Decode(string token, string fingerprint)
-    {
-        try
-        {
-            var base64 = token.Replace('-', '+').Replace('_', '/');
-            var parts = JsonSerializer.Deserialize<string[]>(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
-            return parts is [var f, var last] && f == fingerprint ? last : null;
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -50,13 +50,8 @@ internal sealed class AuthZenDecider(InProcessPipeline pipeline, AuthorizationGr
             return [.. evaluations.Select(_ => error)];
         }
 
-        if (response.Results.Count != evaluations.Count)
-        {
-            // CheckResources answers every entry in order; anything else must not be guessed around.
-            var error = AuthZenResult.Error(StatusCodes.Status500InternalServerError, AuthZenErrors.InternalMessage);
-            return [.. evaluations.Select(_ => error)];
-        }
-
+        // CheckResources answers every entry in request order (DecisionService checks the decision point's answer
+        // once, and the response maps each outcome), so the results are read by position without counting again.
         var results = new AuthZenResult[evaluations.Count];
         for (var i = 0; i < results.Length; i++)
         {
@@ -103,11 +98,6 @@ internal sealed class AuthZenDecider(InProcessPipeline pipeline, AuthorizationGr
                 }
 
                 var response = await pipeline.InvokeAsync(request, context, service.CheckResources);
-                if (response.Results.Count != request.Resources.Count)
-                {
-                    return new ActionSearchOutcome([], null, AuthZenResult.Error(StatusCodes.Status500InternalServerError, AuthZenErrors.InternalMessage));
-                }
-
                 foreach (var result in response.Results)
                 {
                     allowed.UnionWith(result.Actions.Where(a => a.Value == Effect.Allow).Select(a => a.Key));

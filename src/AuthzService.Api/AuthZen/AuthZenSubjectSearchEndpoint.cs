@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using AuthzService.Api.Services;
 using AuthzService.Api.Serving;
 using AuthzService.Api.Validation;
@@ -25,38 +22,32 @@ internal sealed class AuthZenSubjectSearchEndpoint(AuthZenExchange exchange, Aut
     public Task SearchAsync(HttpContext httpContext) =>
         exchange.RunAsync(httpContext, "POST /access/v1/search/subject", async call =>
         {
-            using var body = await exchange.ReadBodyAsync(httpContext);
-            if (body is null)
-            {
-                return;
-            }
-
-            var root = body.RootElement;
-            var evaluation = AuthZenEvaluation.From(root);
-            var problems = new List<string>();
             // The subject's id is ignored (the spec's rule); a placeholder lets the shared rules judge the rest once.
-            var probe = AuthZenRequestReader.Read(evaluation, call.PathTenant, problems, subjectId: "candidate");
-            var limit = ReadLimit(root, problems, out var token);
-            if (probe is not null && problems.Count == 0 && decider.Problems(probe) is { } invalid)
+            using var search = await AuthZenSearchRequest.ReadAsync(
+                exchange, decider, call, "subject-search", ["subject", "action", "resource", "context"],
+                (evaluation, problems) => AuthZenRequestReader.Read(evaluation, call.PathTenant, problems, subjectId: "candidate"),
+                RequestLimits.MaxResources, $"the default, {RequestLimits.MaxResources}");
+            if (search is null)
             {
-                problems.Add(invalid);
-            }
-
-            if (probe is null || problems.Count > 0)
-            {
-                await AuthZenExchange.WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest, string.Join("; ", problems));
                 return;
             }
 
-            var fingerprint = Fingerprint(root, limit, call.PathTenant);
-            var state = token is null ? new SearchState(string.Empty, string.Empty) : SearchState.Decode(token, fingerprint);
-            if (state is null)
+            var state = new SearchState(string.Empty, string.Empty);
+            if (search.Token is not null)
             {
-                await AuthZenExchange.WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest,
-                    "page.token: is not a next_token of this search (subject, action, resource, context and page.limit must stay the same)");
-                return;
+                if (search.DecodeToken(2) is not [var directory, var lastJudged])
+                {
+                    await AuthZenExchange.WriteErrorAsync(httpContext, StatusCodes.Status400BadRequest,
+                        "page.token: is not a next_token of this search (subject, action, resource, context and page.limit must stay the same)");
+                    return;
+                }
+
+                state = new SearchState(directory, lastJudged);
             }
 
+            var evaluation = search.Evaluation;
+            var probe = search.Probe;
+            var limit = search.Limit == 0 ? RequestLimits.MaxResources : search.Limit;
             var list = new ListMembershipsRequest { TenantId = probe.TenantId, PageSize = limit, PageToken = state.DirectoryToken };
             await pipeline.AdmitCallerAsync(list, new HttpServerCallContext(httpContext, ListMembershipsMethod));
             ListMembershipsResponse page;
@@ -90,7 +81,7 @@ internal sealed class AuthZenSubjectSearchEndpoint(AuthZenExchange exchange, Aut
             }
 
             var last = page.Memberships.Count > 0 ? page.Memberships[^1].PrincipalId : state.LastPrincipal;
-            var next = page.NextPageToken.Length == 0 ? string.Empty : new SearchState(page.NextPageToken, last).Encode(fingerprint);
+            var next = page.NextPageToken.Length == 0 ? string.Empty : search.EncodeToken(page.NextPageToken, last);
             var subjectType = evaluation.Subject!.Value.GetProperty("type").GetString()!;
             await AuthZenExchange.WriteJsonAsync(httpContext, w =>
             {
@@ -113,74 +104,6 @@ internal sealed class AuthZenSubjectSearchEndpoint(AuthZenExchange exchange, Aut
             });
         });
 
-    private static int ReadLimit(JsonElement root, List<string> problems, out string? token)
-    {
-        token = null;
-        if (!root.TryGetProperty("page", out var page) || page.ValueKind == JsonValueKind.Null)
-        {
-            return RequestLimits.MaxResources;
-        }
-
-        if (page.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add($"page: must be a JSON object (got {AuthZenRequestReader.Kind(page)})");
-            return 0;
-        }
-
-        if (page.TryGetProperty("token", out var t) && t.ValueKind != JsonValueKind.Null)
-        {
-            if (t.ValueKind != JsonValueKind.String)
-            {
-                problems.Add($"page.token: must be a string (got {AuthZenRequestReader.Kind(t)})");
-            }
-            else if (t.GetString()!.Length > 0)
-            {
-                token = t.GetString();
-            }
-        }
-
-        if (!page.TryGetProperty("limit", out var l) || l.ValueKind == JsonValueKind.Null)
-        {
-            return RequestLimits.MaxResources;
-        }
-
-        if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out var limit) || limit < 0 || limit > RequestLimits.MaxResources)
-        {
-            problems.Add($"page.limit: must be an integer from 0 to {RequestLimits.MaxResources} (0: the default, {RequestLimits.MaxResources})");
-            return 0;
-        }
-
-        return limit == 0 ? RequestLimits.MaxResources : limit;
-    }
-
-    // What must stay the same across the pages of one search (the spec asks PDPs to refuse changes).
-    private static string Fingerprint(JsonElement root, int limit, string? pathTenant)
-    {
-        var text = string.Join('\u001f', Raw(root, "subject"), Raw(root, "action"), Raw(root, "resource"), Raw(root, "context"), limit, pathTenant);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-    }
-
-    private static string Raw(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? value.GetRawText() : string.Empty;
-
     /// <summary>Where a search stands: the directory's next page and the last principal already judged.</summary>
-    private sealed record SearchState(string DirectoryToken, string LastPrincipal)
-    {
-        public string Encode(string fingerprint) =>
-            Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new[] { fingerprint, DirectoryToken, LastPrincipal }))
-                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-        public static SearchState? Decode(string token, string fingerprint)
-        {
-            try
-            {
-                var base64 = token.Replace('-', '+').Replace('_', '/');
-                var parts = JsonSerializer.Deserialize<string[]>(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
-                return parts is [var f, var directory, var last] && f == fingerprint ? new SearchState(directory, last) : null;
-            }
-            catch (Exception ex) when (ex is FormatException or JsonException)
-            {
-                return null;
-            }
-        }
-    }
+    private sealed record SearchState(string DirectoryToken, string LastPrincipal);
 }
