@@ -87,7 +87,7 @@ done
 
 if [[ -s $AUTHZ_SUITE_REPORT ]]; then
     echo
-    echo "Randomized suites (seeds replay with AUTHZ_RACE_SEED / AUTHZ_ORACLE_SEED / FUZZ_SEED, docs/testing.md):"
+    echo "Randomized and fault suites (seeds replay with AUTHZ_RACE_SEED / AUTHZ_ORACLE_SEED / FUZZ_SEED, docs/testing.md):"
     cat "$AUTHZ_SUITE_REPORT"
 fi
 

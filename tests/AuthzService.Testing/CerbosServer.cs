@@ -66,6 +66,9 @@ public sealed class CerbosServer : IAsyncDisposable, IDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The cerbos process, for signals (<see cref="ProcessSignals"/>).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("cerbos is not running");
+
     /// <summary>What Cerbos printed since it was last started.</summary>
     public string Log => _output.ToString();
 

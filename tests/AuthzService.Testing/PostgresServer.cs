@@ -41,6 +41,16 @@ public sealed class PostgresServer : IDisposable
     /// <summary>True while the server is started (between <see cref="StartAsync(CancellationToken)"/> and <see cref="StopAsync"/>).</summary>
     public bool IsRunning { get; private set; }
 
+    /// <summary>
+    /// The postmaster first, then its children (backends, background workers), for signals (<see cref="ProcessSignals"/>):
+    /// freezing only the postmaster would leave open connections answering.
+    /// </summary>
+    public IReadOnlyList<int> ProcessIds()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        return [postmaster, .. ProcessSignals.ChildrenOf(postmaster)];
+    }
+
     /// <summary>Creates a cluster and starts it.</summary>
     public static Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default) =>
         StartNewAsync(maxConnections: 200, cancellationToken);

@@ -25,6 +25,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The redis-server process, for signals (<see cref="ProcessSignals"/>).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running");
+
     public string Log => _output.ToString();
 
     public static string Binary =>

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using AuthzService.Contracts.V1;
+using AuthzService.Testing;
+using Grpc.Health.V1;
+using static AuthzService.IntegrationTests.Service.AuthzApi;
+
+namespace AuthzService.IntegrationTests.Faults;
+
+/// <summary>
+/// Issue 14.5: each dependency frozen (SIGSTOP: its sockets stay open, nothing answers) under concurrent load, then
+/// continued (SIGCONT). No call may be allowed that the state does not warrant, none may answer later than its
+/// deadline + 100 ms, health says NOT_SERVING while PostgreSQL or Cerbos is frozen (a frozen Redis costs speed only:
+/// health stays SERVING and calls still answer), and the same service recovers without a restart.
+/// </summary>
+[TestClass]
+public sealed class DependencyFreezeTests
+{
+    /// <summary>The callers' deadline: generous for a loaded 2-core machine; the bound checked is this + 100 ms.</summary>
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromMilliseconds(1500);
+
+    private static readonly TimeSpan MinimumFreeze = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long health may take to notice a frozen PostgreSQL or Cerbos (probe interval 200 ms, probe timeout 1 s).</summary>
+    private static readonly TimeSpan HealthBound = TimeSpan.FromSeconds(10);
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public Task Postgres_FrozenUnderLoad_NoWrongAllowNoneLateNotServingThenRecovers() =>
+        FreezeAsync("postgres", s => s.Postgres.ProcessIds(), reflectedInHealth: true);
+
+    [TestMethod]
+    public Task Cerbos_FrozenUnderLoad_NoWrongAllowNoneLateNotServingThenRecovers() =>
+        FreezeAsync("cerbos", s => [s.Cerbos.ProcessId], reflectedInHealth: true);
+
+    [TestMethod]
+    public Task Redis_FrozenUnderLoad_NoWrongAllowNoneLateStillServingAndAnswering() =>
+        FreezeAsync("redis", s => [s.Redis.ProcessId], reflectedInHealth: false);
+
+    private async Task FreezeAsync(string dependency, Func<FaultStack, IReadOnlyList<int>> pids, bool reflectedInHealth)
+    {
+        await using var stack = await FaultStack.StartAsync("faults_freeze_" + dependency, TestContext.CancellationToken);
+        var service = stack.Service;
+        var load = new FaultLoad(CallDeadline);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(service.Address, workers: 8, seed: 14_5, stop.Token);
+        var frozen = new List<int>();
+        DateTime frozenAt, thawedAt;
+        var healthDuringFreeze = new List<HealthCheckResponse.Types.ServingStatus>();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.CancellationToken);
+            frozen.AddRange(pids(stack));
+            frozenAt = DateTime.UtcNow;
+            await ProcessSignals.FreezeAsync(frozen);
+            var clock = Stopwatch.StartNew();
+            // Frozen for at least MinimumFreeze; for PostgreSQL and Cerbos until health said NOT_SERVING (at most HealthBound).
+            while (clock.Elapsed < MinimumFreeze
+                || (reflectedInHealth && clock.Elapsed < HealthBound && !healthDuringFreeze.Contains(HealthCheckResponse.Types.ServingStatus.NotServing)))
+            {
+                healthDuringFreeze.Add((await service.HealthAsync(cancellationToken: TestContext.CancellationToken)).Status);
+                await Task.Delay(200, TestContext.CancellationToken);
+            }
+        }
+        finally
+        {
+            thawedAt = DateTime.UtcNow;
+            if (frozen.Count > 0)
+            {
+                await ProcessSignals.ThawAsync(frozen);
+            }
+        }
+
+        // Recovery without restart: healthy again, and fresh decisions (directory and Cerbos both asked) allowed.
+        await service.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(30), TestContext.CancellationToken);
+        var fresh = Check(FaultLoad.Tenant, "bob", Entry(Resource("document", Unique("after"), FaultLoad.Tenant), "read"));
+        fresh.Consistency = new Consistency { FullyConsistent = true };
+        var recovered = await EventuallyAllowedAsync(service, fresh, TimeSpan.FromSeconds(30));
+        var recoveredAt = DateTime.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.CancellationToken);
+        await stop.CancelAsync();
+        await running;
+
+        Report(load.Summary(dependency, "sigstop") +
+            $" frozen_s={(thawedAt - frozenAt).TotalSeconds:F1} health_during={string.Join(',', healthDuringFreeze.Distinct())}");
+        load.AssertNoWrongAllowAndNoneLate();
+        Assert.AreEqual(Effect.Allow, recovered.Results[0].Actions["read"]);
+        var afterRecovery = load.StatusesBetween(recoveredAt, DateTime.MaxValue);
+        Assert.IsNotEmpty(afterRecovery, "the load kept running after recovery");
+        Assert.IsTrue(afterRecovery.All(s => s == Grpc.Core.StatusCode.OK), "after recovery every call answers: " + string.Join(',', afterRecovery.Distinct()));
+        if (reflectedInHealth)
+        {
+            CollectionAssert.Contains(healthDuringFreeze, HealthCheckResponse.Types.ServingStatus.NotServing, $"health while frozen, within {HealthBound}");
+        }
+        else
+        {
+            // Redis costs speed only: still SERVING, and every call during the freeze answered.
+            CollectionAssert.AreEqual(new[] { HealthCheckResponse.Types.ServingStatus.Serving }, healthDuringFreeze.Distinct().ToArray());
+            var during = load.StatusesBetween(frozenAt, thawedAt);
+            Assert.IsTrue(during.All(s => s == Grpc.Core.StatusCode.OK), "calls while Redis was frozen: " + string.Join(',', during.Distinct()));
+        }
+    }
+
+    private void Report(string line)
+    {
+        TestContext.WriteLine(line);
+        SuiteReport.Write(line);
+    }
+}

@@ -1,0 +1,75 @@
+using AuthzService.Core.Caching;
+using AuthzService.Infrastructure.Caching;
+using AuthzService.IntegrationTests.Service;
+using AuthzService.Testing;
+
+namespace AuthzService.IntegrationTests.Faults;
+
+/// <summary>
+/// One service on a PostgreSQL, a Redis and a Cerbos of its own (a fault test freezes or cuts them; the shared
+/// fixtures must keep serving other classes). The service's own budgets are production's defaults except the
+/// Cerbos circuit's break duration (short, so recovery is seen within the test).
+/// </summary>
+internal sealed class FaultStack : IAsyncDisposable
+{
+    private FaultStack(PostgresServer postgres, RedisServer redis, CerbosServer cerbos, AuthzServiceInstance service)
+    {
+        Postgres = postgres;
+        Redis = redis;
+        Cerbos = cerbos;
+        Service = service;
+    }
+
+    public PostgresServer Postgres { get; }
+
+    public RedisServer Redis { get; }
+
+    public CerbosServer Cerbos { get; }
+
+    public AuthzServiceInstance Service { get; }
+
+    public static async Task<FaultStack> StartAsync(string name, CancellationToken cancellationToken)
+    {
+        var postgres = await PostgresServer.StartNewAsync(cancellationToken);
+        RedisServer? redis = null;
+        CerbosServer? cerbos = null;
+        try
+        {
+            redis = await RedisServer.StartNewAsync(cancellationToken);
+            cerbos = await CerbosServer.StartNewAsync(cancellationToken: cancellationToken);
+            var database = await postgres.CreateDatabaseAsync(name, cancellationToken);
+            var service = await AuthzServiceInstance.StartAsync(database, cerbos, new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Redis"] = redis.ConnectionString,
+                ["Cerbos:BreakerBreakDuration"] = "00:00:01",
+            }, cancellationToken);
+            var l2 = (RedisDecisionCache)service.GetRequiredService<ISharedDecisionCache>();
+            await Eventually.TrueAsync(() => Task.FromResult(l2.IsConnected), "the service's Redis connection", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
+            await FaultLoad.SeedAsync(service);
+            return new FaultStack(postgres, redis, cerbos, service);
+        }
+        catch
+        {
+            if (cerbos is not null)
+            {
+                await cerbos.DisposeAsync();
+            }
+
+            if (redis is not null)
+            {
+                await redis.DisposeAsync();
+            }
+
+            postgres.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await Cerbos.DisposeAsync();
+        await Redis.DisposeAsync();
+        Postgres.Dispose();
+    }
+}
