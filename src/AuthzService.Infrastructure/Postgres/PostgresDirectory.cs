@@ -22,10 +22,10 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
     {
         var team = teamId ?? Membership.TenantWide;
         var row = await OnConnectionAsync(
-            connection => connection.QuerySingleAsync<PrincipalRow>(new CommandDefinition(
+            (connection, token) => connection.QuerySingleAsync<PrincipalRow>(new CommandDefinition(
                 DirectorySql.ReadPrincipal,
                 new { tenant = tenantId, principal = principalId, team },
-                cancellationToken: cancellationToken)),
+                cancellationToken: token)),
             cancellationToken);
 
         var tenant = row.TenantId is null
@@ -131,7 +131,7 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
         }
 
         var rows = (await OnConnectionAsync(
-            connection => connection.QueryAsync<MembershipRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)),
+            (connection, token) => connection.QueryAsync<MembershipRow>(new CommandDefinition(sql, parameters, cancellationToken: token)),
             cancellationToken)).AsList();
 
         // One extra row tells whether another page exists without a COUNT.
@@ -148,8 +148,8 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
     {
         RequireId(tenantId, "tenant_id");
         var row = await OnConnectionAsync(
-            connection => connection.QuerySingleOrDefaultAsync<TenantRow>(
-                new CommandDefinition(DirectorySql.GetTenant, new { Id = tenantId }, cancellationToken: cancellationToken)),
+            (connection, token) => connection.QuerySingleOrDefaultAsync<TenantRow>(
+                new CommandDefinition(DirectorySql.GetTenant, new { Id = tenantId }, cancellationToken: token)),
             cancellationToken);
         return row is null ? null : ToTenant(row);
     }
@@ -165,8 +165,8 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
         // Tenant listings reuse the membership token with an empty tenant, which no membership listing can have.
         var after = string.IsNullOrEmpty(pageToken) ? null : MembershipPageToken.Decode(pageToken, string.Empty).PrincipalId;
         var rows = (await OnConnectionAsync(
-            connection => connection.QueryAsync<TenantRow>(
-                new CommandDefinition(DirectorySql.ListTenants, new { After = after, Limit = size + 1 }, cancellationToken: cancellationToken)),
+            (connection, token) => connection.QueryAsync<TenantRow>(
+                new CommandDefinition(DirectorySql.ListTenants, new { After = after, Limit = size + 1 }, cancellationToken: token)),
             cancellationToken)).AsList();
         var items = rows.Take(size).Select(ToTenant).ToList();
         var next = rows.Count > size ? MembershipPageToken.Encode(string.Empty, items[^1].Id, string.Empty) : null;
@@ -193,14 +193,14 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
     // change (and its trigger) inside the same transaction, so it is the version the change produced.
     private Task<WriteResult> WriteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         OnConnectionAsync(
-            async connection =>
+            async (connection, token) =>
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(token);
                 bool changed;
                 bool created;
                 long version;
                 await using (var results = await connection.QueryMultipleAsync(
-                    new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)))
+                    new CommandDefinition(sql, parameters, transaction, cancellationToken: token)))
                 {
                     // Statements without RETURNING (the team upsert) produce no result set; Npgsql skips them.
                     var returned = (await results.ReadAsync<bool>()).AsList();
@@ -209,28 +209,34 @@ public sealed class PostgresDirectory : IDirectoryReader, IDirectoryWriter
                     version = await results.ReadSingleAsync<long>();
                 }
 
-                await transaction.CommitAsync(cancellationToken);
+                await transaction.CommitAsync(token);
                 return new WriteResult(changed, version, created);
             },
             cancellationToken);
 
     private Task<long> ScalarAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         OnConnectionAsync(
-            connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)),
+            (connection, token) => connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: token)),
             cancellationToken);
 
     /// <summary>
     /// Every database round trip of the directory goes through here, so no driver exception leaves
     /// Infrastructure: constraint violations become the directory's argument errors, and every other failure
     /// of PostgreSQL or of the way to it (refused or broken connection, pool exhausted, command timeout, a
-    /// server shutting down) is <see cref="DirectoryErrorCode.Unavailable"/>. Cancellation passes through.
+    /// server shutting down) is <see cref="DirectoryErrorCode.Unavailable"/>. Cancellation passes through, at once:
+    /// the work gets the driver's token of <see cref="DriverCancellation"/>, not the caller's.
     /// </summary>
-    private async Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> OnConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            return await work(connection);
+            return await DriverCancellation.RunAsync(
+                async token =>
+                {
+                    await using var connection = await _dataSource.OpenConnectionAsync(token);
+                    return await work(connection, token);
+                },
+                cancellationToken);
         }
         catch (PostgresException ex) when (Translate(ex) is { } translated)
         {
