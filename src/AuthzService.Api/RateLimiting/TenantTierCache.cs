@@ -5,7 +5,7 @@ namespace AuthzService.Api.RateLimiting;
 
 /// <summary>
 /// Tenant to tier for the tenant rate limit, learned from the principals the decision path builds anyway
-/// (their <c>tenant_tier</c> attribute, see <see cref="TierLearningPrincipalSource"/>): the limiter itself never
+/// (their <c>tenant_tier</c> attribute, see <see cref="TenantRateLimitInterceptor"/> (from the principals decision calls built)): the limiter itself never
 /// reads the directory, so no tenant id, known or not, turns into a database read. Only tenants that exist
 /// enter, and the cache is bounded in count (<see cref="RateLimitOptions.MaxTrackedTenants"/>) and in time
 /// (<see cref="RateLimitOptions.TierCacheTtl"/>). A tenant not known here gets the default tenant limit.

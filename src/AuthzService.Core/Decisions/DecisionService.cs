@@ -56,7 +56,18 @@ public sealed class DecisionService(
                 Deadline = command.Deadline,
                 AuxKeySetId = command.AuxKeySetId,
             };
-            var answer = await pdp.CheckAsync(request, cancellationToken).ConfigureAwait(false);
+            PdpCheckResult answer;
+            using (var span = DecisionTracing.Source.StartActivity("authz.decision_cache"))
+            {
+                // The cache lookup, and the Cerbos call (the adapter's own span) on a miss.
+                span?.SetTag("authz.resources", request.Resources.Count);
+                answer = await pdp.CheckAsync(request, cancellationToken).ConfigureAwait(false);
+                if (span is not null && answer.Results.Count > 0)
+                {
+                    span.SetTag("authz.source", string.Join(',', answer.Results.Select(r => r.Source).Distinct()));
+                }
+            }
+
             if (answer.Results.Count != asked.Count)
             {
                 // The adapter guarantees one result per resource; anything else is a bug we must not guess around.
@@ -93,6 +104,7 @@ public sealed class DecisionService(
             return new PlanOutcome(PlanKind.AlwaysDenied, null, string.Empty, [], DenyReason.CrossTenant, principal, principal.Scope);
         }
 
+        using var span = DecisionTracing.Source.StartActivity("authz.plan");
         var plan = await pdp.PlanAsync(
             new PdpPlanRequest(
                 command.RequestId, ToPdp(principal), command.Kind, command.Attributes, command.PolicyVersion,
@@ -118,7 +130,14 @@ public sealed class DecisionService(
             throw new TenantMismatchException("aux_data.jwt names a different tenant than tenant_id");
         }
 
-        var built = await principals.GetAsync(request, freshness, cancellationToken).ConfigureAwait(false);
+        PrincipalBuildResult built;
+        using (var span = DecisionTracing.Source.StartActivity("authz.principal"))
+        {
+            span?.SetTag("authz.tenant_id", request.TenantId);
+            built = await principals.GetAsync(request, freshness, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("authz.principal.outcome", built.Outcome.ToString());
+        }
+
         if (built.Outcome == PrincipalBuildOutcome.Built && built.Principal is not null)
         {
             return (built, DenyReason.None);
