@@ -12,8 +12,9 @@ namespace AuthzService.IntegrationTests.Faults;
 /// </summary>
 internal sealed class FaultStack : IAsyncDisposable
 {
-    private FaultStack(PostgresServer postgres, RedisServer redis, CerbosServer cerbos, AuthzServiceInstance service)
+    private FaultStack(PostgresServer postgres, RedisServer redis, CerbosServer cerbos, AuthzServiceInstance service, TcpFaultProxy? proxy)
     {
+        Proxy = proxy;
         Postgres = postgres;
         Redis = redis;
         Cerbos = cerbos;
@@ -28,8 +29,13 @@ internal sealed class FaultStack : IAsyncDisposable
 
     public AuthzServiceInstance Service { get; }
 
-    public static async Task<FaultStack> StartAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The proxy between the service and the dependency named at start, if one was.</summary>
+    public TcpFaultProxy? Proxy { get; }
+
+    /// <summary>Starts the stack; <paramref name="proxied"/> (postgres, redis or cerbos) is reached through a <see cref="TcpFaultProxy"/>.</summary>
+    public static async Task<FaultStack> StartAsync(string name, CancellationToken cancellationToken, string? proxied = null)
     {
+        TcpFaultProxy? proxy = null;
         var postgres = await PostgresServer.StartNewAsync(cancellationToken);
         RedisServer? redis = null;
         CerbosServer? cerbos = null;
@@ -38,18 +44,44 @@ internal sealed class FaultStack : IAsyncDisposable
             redis = await RedisServer.StartNewAsync(cancellationToken);
             cerbos = await CerbosServer.StartNewAsync(cancellationToken: cancellationToken);
             var database = await postgres.CreateDatabaseAsync(name, cancellationToken);
-            var service = await AuthzServiceInstance.StartAsync(database, cerbos, new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Redis"] = redis.ConnectionString,
                 ["Cerbos:BreakerBreakDuration"] = "00:00:01",
-            }, cancellationToken);
+            };
+            switch (proxied)
+            {
+                case "postgres":
+                    proxy = TcpFaultProxy.Start(postgres.Port);
+                    settings["ConnectionStrings:Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString;
+                    break;
+                case "redis":
+                    proxy = TcpFaultProxy.Start(redis.Port);
+                    settings["ConnectionStrings:Redis"] = $"127.0.0.1:{proxy.Port}";
+                    break;
+                case "cerbos":
+                    proxy = TcpFaultProxy.Start(cerbos.GrpcAddress.Port);
+                    settings["Cerbos:Address"] = $"https://127.0.0.1:{proxy.Port}";
+                    break;
+                case null:
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(proxied), proxied, "postgres, redis or cerbos");
+            }
+
+            var service = await AuthzServiceInstance.StartAsync(database, cerbos, settings, cancellationToken);
             var l2 = (RedisDecisionCache)service.GetRequiredService<ISharedDecisionCache>();
             await Eventually.TrueAsync(() => Task.FromResult(l2.IsConnected), "the service's Redis connection", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
             await FaultLoad.SeedAsync(service);
-            return new FaultStack(postgres, redis, cerbos, service);
+            return new FaultStack(postgres, redis, cerbos, service, proxy);
         }
         catch
         {
+            if (proxy is not null)
+            {
+                await proxy.DisposeAsync();
+            }
+
             if (cerbos is not null)
             {
                 await cerbos.DisposeAsync();
@@ -68,6 +100,11 @@ internal sealed class FaultStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Service.DisposeAsync();
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
+
         await Cerbos.DisposeAsync();
         await Redis.DisposeAsync();
         Postgres.Dispose();
