@@ -11,6 +11,7 @@ namespace AuthzService.IntegrationTests.Faults;
 /// cancellation), not a speed.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // timed against deadline + 100 ms: alone, not beside the whole parallel suite on 2 cores
 public sealed class FrozenPostgresCancellationTests
 {
     private static readonly TimeSpan HangBound = TimeSpan.FromMilliseconds(100);
