@@ -120,6 +120,14 @@ internal sealed class FaultLoad
     public string Details => string.Join("; ", _details.Where(d => d.Key != StatusCode.OK).Select(d => $"{d.Key}: {d.Value}"));
 
     /// <summary>Fails on any wrong allow or late answer, naming the first few.</summary>
+    /// <summary>The load went on after <paramref name="recoveredAt"/> and every call since answered OK.</summary>
+    public void AssertAllOkSince(DateTime recoveredAt)
+    {
+        var afterRecovery = StatusesBetween(recoveredAt, DateTime.MaxValue);
+        Assert.IsNotEmpty(afterRecovery, "the load kept running after recovery");
+        Assert.IsTrue(afterRecovery.All(s => s == StatusCode.OK), "after recovery every call answers: " + string.Join(',', afterRecovery.Distinct()));
+    }
+
     public void AssertNoWrongAllowAndNoneLate()
     {
         Assert.IsEmpty(WrongAllows, "wrong allows:\n" + string.Join('\n', WrongAllows.Take(10)));

@@ -1,7 +1,11 @@
+using System.Diagnostics;
+using AuthzService.Contracts.V1;
 using AuthzService.Core.Caching;
 using AuthzService.Infrastructure.Caching;
 using AuthzService.IntegrationTests.Service;
 using AuthzService.Testing;
+using Grpc.Health.V1;
+using static AuthzService.IntegrationTests.Service.AuthzApi;
 
 namespace AuthzService.IntegrationTests.Faults;
 
@@ -31,6 +35,35 @@ internal sealed class FaultStack : IAsyncDisposable
 
     /// <summary>The proxy between the service and the dependency named at start, if one was.</summary>
     public TcpFaultProxy? Proxy { get; }
+
+    /// <summary>
+    /// Health, read every 200 ms for at least <paramref name="minimum"/>; with <paramref name="untilNotServing"/>, on
+    /// until NOT_SERVING was seen or <paramref name="bound"/> has passed.
+    /// </summary>
+    public async Task<List<HealthCheckResponse.Types.ServingStatus>> WatchHealthAsync(
+        TimeSpan minimum, bool untilNotServing, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var seen = new List<HealthCheckResponse.Types.ServingStatus>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < minimum
+            || (untilNotServing && clock.Elapsed < bound && !seen.Contains(HealthCheckResponse.Types.ServingStatus.NotServing)))
+        {
+            seen.Add((await Service.HealthAsync(cancellationToken: cancellationToken)).Status);
+            await Task.Delay(200, cancellationToken);
+        }
+
+        return seen;
+    }
+
+    /// <summary>Recovery without restart: healthy again, and a fresh decision (directory and Cerbos both asked) allowed.</summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        await Service.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(30), cancellationToken);
+        var fresh = Check(FaultLoad.Tenant, "bob", Entry(Resource("document", Unique("after"), FaultLoad.Tenant), "read"));
+        fresh.Consistency = new Consistency { FullyConsistent = true };
+        var recovered = await EventuallyAllowedAsync(Service, fresh, TimeSpan.FromSeconds(30));
+        Assert.AreEqual(Effect.Allow, recovered.Results[0].Actions["read"], "recovered without restart");
+    }
 
     /// <summary>Starts the stack; <paramref name="proxied"/> (postgres, redis or cerbos) is reached through a <see cref="TcpFaultProxy"/>.</summary>
     public static async Task<FaultStack> StartAsync(string name, CancellationToken cancellationToken, string? proxied = null)
